@@ -1,0 +1,42 @@
+"""Building the site's sources: validated catalogue -> files under docs/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import catalogue as cat
+from .render import SiteSettings, render_site, write_tree
+
+STATIC = Path(__file__).parent / "static"
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    catalogue: cat.Catalogue
+    written: list[str]
+    deleted: list[str]
+    total: int
+
+
+def default_sources(root: Path) -> cat.Sources:
+    return cat.Sources(
+        seeds=root / "seeds", taxonomy=root / "data" / "taxonomy.yaml", curation=root / "data" / "curation.yaml"
+    )
+
+
+def static_files() -> dict[str, str]:
+    return {
+        p.relative_to(STATIC).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(STATIC.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> BuildReport:
+    """Validate everything, then write docs/. docs/ belongs to the generator: stray files go."""
+    catalogue = cat.load(sources)
+    files = render_site(catalogue, settings)
+    files.update(static_files())
+    written, deleted = write_tree(files, docs, owned=(".",))
+    return BuildReport(catalogue, written, deleted, len(files))

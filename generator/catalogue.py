@@ -1,0 +1,182 @@
+"""The paper model: listings merged into distinct papers, classified and curated.
+
+This is the boundary: everything is validated here, and what comes out is trusted downstream.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from .curation import Curation, load_curation
+from .listings import Entry, Listing, read_listings
+from .problems import InputError, Problem
+from .slugs import normalise_title, slugify
+from .topics import Taxonomy, classify, load_taxonomy, score
+
+
+@dataclass(frozen=True)
+class Appearance:
+    listing: str
+    date: str | None
+    line: int
+
+
+@dataclass(frozen=True)
+class Paper:
+    slug: str
+    title: str
+    abstract: str
+    appearances: tuple[Appearance, ...]
+    topics: tuple[tuple[str, int], ...]  # (topic id, relevance score), most relevant first
+    arxiv: str | None = None
+    code: str | None = None
+    project: str | None = None
+    note: str | None = None
+
+    @property
+    def topic_ids(self) -> tuple[str, ...]:
+        return tuple(t for t, _ in self.topics)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    listings: tuple[Listing, ...]
+    papers: tuple[Paper, ...]  # sorted by slug
+    taxonomy: Taxonomy
+
+    @property
+    def entry_count(self) -> int:
+        return sum(len(lst.entries) for lst in self.listings)
+
+    @property
+    def latest(self) -> Listing | None:
+        # Dates carry no year, so file-name order decides: new listings get higher names.
+        return self.listings[-1] if self.listings else None
+
+    def papers_in(self, topic_id: str) -> list[Paper]:
+        scored = [(dict(p.topics)[topic_id], p) for p in self.papers if topic_id in p.topic_ids]
+        return [p for _, p in sorted(scored, key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug))]
+
+    def untopical(self) -> list[Paper]:
+        return [p for p in self.papers if not p.topics]
+
+
+@dataclass(frozen=True)
+class Sources:
+    seeds: Path
+    taxonomy: Path
+    curation: Path
+
+
+def _same_text(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _merge(
+    entries: list[Entry], dates: dict[str, str | None], curated, paths: dict[str, str]
+) -> tuple[str, list[Problem]]:
+    """Pick the abstract for one paper's entries; conflicting texts need a curator's word."""
+    first = entries[0]
+    texts = []
+    for e in entries:
+        if not any(_same_text(e.abstract, t.abstract) for t in texts):
+            texts.append(e)
+    if len(texts) == 1:
+        return first.abstract, []
+    if curated and curated.abstract_from:
+        chosen = [e for e in entries if e.listing == curated.abstract_from]
+        if chosen:
+            return chosen[0].abstract, []
+    places = " and ".join(f"{paths[e.listing]}:{e.line}" for e in texts)
+    return first.abstract, [
+        Problem(
+            paths[first.listing],
+            first.line,
+            f"same title, different abstracts at {places}: {first.title!r}. "
+            "Make the texts agree, or say which to keep with abstract_from in the curation file",
+        )
+    ]
+
+
+def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curation) -> tuple[Catalogue, list[Problem]]:
+    problems: list[Problem] = []
+    groups: dict[str, list[Entry]] = defaultdict(list)
+    for listing in listings:
+        for entry in listing.entries:
+            groups[normalise_title(entry.title)].append(entry)
+    dates = {lst.name: lst.date for lst in listings}
+    paths = {lst.name: lst.path for lst in listings}
+    topic_ids = {t.id for t in taxonomy.topics}
+
+    for key, c in curation.papers.items():
+        if key not in groups:
+            problems.append(Problem(curation.path, c.line, f"no paper has this title: {c.title!r}"))
+            continue
+        for tid in c.add_topics + c.remove_topics:
+            if tid not in topic_ids:
+                problems.append(Problem(curation.path, c.line, f"unknown topic {tid!r}"))
+        if c.abstract_from and c.abstract_from not in {e.listing for e in groups[key]}:
+            problems.append(
+                Problem(
+                    curation.path, c.line, f"abstract_from: {c.abstract_from!r} is not a listing this paper appears in"
+                )
+            )
+
+    papers: list[Paper] = []
+    by_slug: dict[str, Entry] = {}
+    by_topic = taxonomy.by_id()
+    for key, entries in groups.items():
+        curated = curation.papers.get(key)
+        abstract, found = _merge(entries, dates, curated, paths)
+        problems += found
+        first = entries[0]
+        slug = slugify(first.title)
+        if slug in by_slug:
+            other = by_slug[slug]
+            problems.append(
+                Problem(
+                    paths[first.listing],
+                    first.line,
+                    f"address {slug!r} is already used by {paths[other.listing]}:{other.line}",
+                )
+            )
+        by_slug[slug] = first
+        topics = classify(taxonomy, first.title, abstract)
+        if curated:
+            removed = set(curated.remove_topics) | set(curated.add_topics)
+            added = tuple((t, score(by_topic[t], first.title, abstract)) for t in curated.add_topics if t in by_topic)
+            kept = tuple(t for t in topics if t[0] not in removed)
+            topics = added + kept[: max(0, taxonomy.max_topics - len(added))]
+        papers.append(
+            Paper(
+                slug=slug,
+                title=first.title,
+                abstract=abstract,
+                appearances=tuple(Appearance(e.listing, dates[e.listing], e.line) for e in entries),
+                topics=topics,
+                arxiv=curated.arxiv if curated else None,
+                code=curated.code if curated else None,
+                project=curated.project if curated else None,
+                note=curated.note if curated else None,
+            )
+        )
+    papers.sort(key=lambda p: p.slug)
+    return Catalogue(tuple(listings), tuple(papers), taxonomy), problems
+
+
+def load(sources: Sources) -> Catalogue:
+    """Read and validate every input; raise InputError listing all problems at once."""
+    listings, problems = read_listings(sources.seeds)
+    taxonomy, found = load_taxonomy(sources.taxonomy)
+    problems += found
+    curation, found = load_curation(sources.curation)
+    problems += found
+    if taxonomy is None or curation is None:
+        raise InputError(problems)
+    catalogue, found = build_catalogue(listings, taxonomy, curation)
+    problems += found
+    if problems:
+        raise InputError(problems)
+    return catalogue

@@ -1,0 +1,219 @@
+"""Reading listings: plain-text pages of titles and abstracts copied from a daily-papers feed.
+
+A listing is UTF-8 text: optional page chrome (the feed's four fixed lines), an optional date
+line such as ``Mar 18``, then title / abstract blocks separated by blank lines. An abstract may
+be wrapped over several lines; a title is one line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from .problems import Problem
+
+CHROME = frozenset(
+    {
+        "new",
+        "Get trending papers in your email inbox!",
+        "Subscribe",
+        "byAK and the research community",
+    }
+)
+
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+# Days per month allowing Feb 29: the listing carries no year, so a leap day may be real.
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DATE = re.compile(r"([A-Za-z]+)\.? +(\d{1,2})")
+
+# A title longer than this is almost certainly an abstract standing where a title should be.
+TITLE_MAX = 300
+LISTING_SUFFIX = ".txt"
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    abstract: str
+    listing: str
+    line: int  # line of the title, 1-based
+
+
+@dataclass(frozen=True)
+class Listing:
+    name: str  # file name, the listing's identity
+    path: str  # as given, for messages
+    date: str | None  # as written, e.g. "Mar 18": the feed gives no year, so none is invented
+    date_key: tuple[int, int] | None  # (month, day), for ordering within a year
+    entries: tuple[Entry, ...]
+
+
+@dataclass(frozen=True)
+class _Block:
+    line: int
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+def _is_blank(line: str) -> bool:
+    # Zero-width and other format characters are invisible: a line of only those is blank.
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in line)
+
+
+def _clean(line: str) -> str:
+    return " ".join(line.split())
+
+
+def parse_date(text: str) -> tuple[int, int] | None:
+    m = _DATE.fullmatch(text)
+    if not m:
+        return None
+    month = _MONTHS.get(m.group(1).lower())
+    day = int(m.group(2))
+    if month is None or not 1 <= day <= _DAYS[month - 1]:
+        return None
+    return month, day
+
+
+def _blocks(text: str) -> list[_Block]:
+    blocks: list[_Block] = []
+    current: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if _is_blank(raw):
+            if current:
+                blocks.append(_Block(start, tuple(current)))
+                current = []
+            continue
+        if not current:
+            start = number
+        current.append(_clean(raw))
+    if current:
+        blocks.append(_Block(start, tuple(current)))
+    return blocks
+
+
+def _decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        return None, [Problem(path, line, f"not UTF-8 text (byte 0x{data[e.start]:02x}); save the listing as UTF-8")]
+    problems = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        bad = next((c for c in raw if unicodedata.category(c) == "Cc" and c != "\t"), None)
+        if bad is not None:
+            problems.append(Problem(path, number, f"control character U+{ord(bad):04X} in text"))
+    return unicodedata.normalize("NFC", text), problems
+
+
+def _looks_like_abstract(block: _Block) -> bool:
+    return len(block.lines) > 1 or len(block.text) > TITLE_MAX
+
+
+def parse_listing(data: bytes, path: str) -> tuple[Listing | None, list[Problem]]:
+    """Parse one listing. Returns the listing (None if it is unusable) and every problem found."""
+    name = Path(path).name
+    text, problems = _decode(data, path)
+    if text is None:
+        return None, problems
+    blocks = _blocks(text)
+
+    i = 0
+    while i < len(blocks) and len(blocks[i].lines) == 1 and blocks[i].text in CHROME:
+        i += 1
+    date = date_key = None
+    if i < len(blocks) and len(blocks[i].lines) == 1 and _DATE.fullmatch(blocks[i].text):
+        date_key = parse_date(blocks[i].text)
+        if date_key is None:
+            problems.append(Problem(path, blocks[i].line, f"not a valid date: {blocks[i].text!r}"))
+        else:
+            date = blocks[i].text
+        i += 1
+
+    entries: list[Entry] = []
+    while i < len(blocks):
+        title = blocks[i]
+        if _looks_like_abstract(title):
+            what = (
+                "a title spans several lines"
+                if len(title.lines) > 1
+                else "this paragraph stands where a title should be"
+            )
+            problems.append(
+                Problem(path, title.line, f"{what}; each title is one line, followed by a blank line and its abstract")
+            )
+            i += 1
+            continue
+        if title.text in CHROME or _DATE.fullmatch(title.text):
+            problems.append(
+                Problem(path, title.line, f"{title.text!r} belongs at the top of the listing, before the first paper")
+            )
+            i += 1
+            continue
+        if not any(c.isalnum() for c in title.text):
+            problems.append(Problem(path, title.line, "empty title: a title needs letters or digits"))
+        if i + 1 >= len(blocks):
+            problems.append(Problem(path, title.line, f"title has no abstract: {title.text!r}"))
+            break
+        abstract = blocks[i + 1]
+        # A short line followed by a paragraph is a title whose own abstract went missing.
+        if not _looks_like_abstract(abstract) and i + 2 < len(blocks) and _looks_like_abstract(blocks[i + 2]):
+            problems.append(Problem(path, title.line, f"title has no abstract: {title.text!r}"))
+            i += 1
+            continue
+        entries.append(Entry(title.text, abstract.text, name, title.line))
+        i += 2
+
+    if not entries and not problems:
+        problems.append(Problem(path, 1, "listing holds no papers"))
+    return Listing(name, path, date, date_key, tuple(entries)), problems
+
+
+def read_listings(directory: Path) -> tuple[list[Listing], list[Problem]]:
+    """Read every ``*.txt`` listing in a directory, in file-name order."""
+    listings: list[Listing] = []
+    problems: list[Problem] = []
+    if not directory.is_dir():
+        return [], [Problem(str(directory), 0, "listings directory not found")]
+    files = sorted(p for p in directory.iterdir() if not p.name.startswith("."))
+    paths = [p for p in files if p.suffix == LISTING_SUFFIX and p.is_file()]
+    for p in files:
+        if p not in paths:
+            # Silently skipping it would lose the papers a maintainer meant to add.
+            problems.append(Problem(str(p), 0, f"not a listing: listings are *{LISTING_SUFFIX} files"))
+    if not paths:
+        problems.append(Problem(str(directory), 0, f"no listings (*{LISTING_SUFFIX}) found"))
+    for p in paths:
+        listing, found = parse_listing(p.read_bytes(), str(p))
+        problems += found
+        if listing is not None:
+            listings.append(listing)
+    return listings, problems

@@ -1,0 +1,184 @@
+"""Rendering: the catalogue into Markdown pages (from Jinja2 templates) and papers.json."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from .catalogue import Catalogue, Paper
+from .related import related
+from .slugs import slugify
+
+TEMPLATES = Path(__file__).parent / "templates"
+PAGE_SIZE = 200  # papers per topic or index page: a page's size must not grow with the list
+SUMMARY_LENGTH = 180
+
+# Every ASCII punctuation mark becomes a numeric character reference. Markdown, HTML and
+# template syntax all start with punctuation, so nothing in untrusted text can take effect;
+# browsers still show the same characters.
+_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def literal(text: str) -> str:
+    return _PUNCT.sub(lambda m: f"&#{ord(m.group(0))};", " ".join(text.split()))
+
+
+def yaml_string(text: str) -> str:
+    # Material prints the page title into <title> and the header without escaping it.
+    return json.dumps(html.escape(" ".join(text.split())))
+
+
+def summary(text: str) -> str:
+    """The abstract's first sentence, cut at a word boundary so a topic list stays scannable."""
+    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
+    if len(first) <= SUMMARY_LENGTH:
+        return first
+    return first[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+@dataclass(frozen=True)
+class SiteSettings:
+    listing_edit_url: str | None = None  # e.g. https://github.com/OWNER/REPO/edit/main/seeds/
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # Markdown, not HTML: untrusted text goes through `literal` instead
+    )
+    env.filters["literal"] = literal
+    env.filters["yaml_string"] = yaml_string
+    env.filters["summary"] = summary
+    env.filters["urlquote"] = lambda s: quote(s, safe="")
+    # Curated links are validated https URLs; quoting keeps them inside the Markdown link.
+    env.filters["urlsafe"] = lambda s: quote(s, safe=":/?#@!$&'*+,;=%-._~()")
+    return env
+
+
+def _letter(title: str) -> str:
+    c = title.strip()[:1].lower()
+    return c if "a" <= c <= "z" else ("0-9" if c.isdigit() else "other")
+
+
+def _pages(items: list, base: str) -> list[tuple[str, list, int]]:
+    """Split a list into numbered pages: base.md, base-2.md, ..."""
+    chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
+    return [(base if n == 1 else f"{base}-{n}", chunk, n) for n, chunk in enumerate(chunks, start=1)]
+
+
+def paper_record(paper: Paper, catalogue: Catalogue) -> dict:
+    names = catalogue.taxonomy.by_id()
+    return {
+        "slug": paper.slug,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "url": f"papers/{paper.slug}.html",
+        "topics": [{"id": t, "name": names[t].name, "score": s} for t, s in paper.topics],
+        "listings": [{"file": a.listing, "date": a.date, "line": a.line} for a in paper.appearances],
+        "links": {k: v for k, v in (("arxiv", paper.arxiv), ("code", paper.code), ("project", paper.project)) if v},
+        "note": paper.note,
+    }
+
+
+def render_site(catalogue: Catalogue, settings: SiteSettings) -> dict[str, str]:
+    """Every generated file under docs/, as relative path -> text."""
+    env = _environment()
+    topics = catalogue.taxonomy.topics
+    by_topic = {t.id: catalogue.papers_in(t.id) for t in topics}
+    papers = catalogue.papers
+    by_slug = {p.slug: p for p in papers}
+    neighbours = related([(p.title, p.abstract) for p in papers])
+    dates = {lst.name: lst.date for lst in catalogue.listings}
+    common = {
+        "catalogue": catalogue,
+        "topics": topics,
+        "topic_names": catalogue.taxonomy.by_id(),
+        "counts": {t.id: len(by_topic[t.id]) for t in topics},
+        "settings": settings,
+        "dates": dates,
+    }
+    out: dict[str, str] = {}
+
+    paper_tpl = env.get_template("paper.md.j2")
+    for paper, near in zip(papers, neighbours):
+        out[f"papers/{paper.slug}.md"] = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near])
+
+    topic_tpl = env.get_template("topic.md.j2")
+    for topic in topics:
+        pages = _pages(by_topic[topic.id], topic.id)
+        for name, chunk, n in pages:
+            out[f"topics/{name}.md"] = topic_tpl.render(
+                common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages]
+            )
+    out["topics/index.md"] = env.get_template("topics.md.j2").render(common)
+
+    letters: dict[str, list[Paper]] = {}
+    for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.slug)):
+        letters.setdefault(_letter(paper.title), []).append(paper)
+    letter_tpl = env.get_template("letter.md.j2")
+    letter_pages = {}
+    for letter, items in sorted(letters.items()):
+        pages = _pages(items, letter)
+        letter_pages[letter] = [(p[0], len(p[1])) for p in pages]
+        for name, chunk, n in pages:
+            out[f"az/{name}.md"] = letter_tpl.render(
+                common, letter=letter, papers=chunk, page=n, pages=[p[0] for p in pages]
+            )
+    out["az/index.md"] = env.get_template("az.md.j2").render(common, letters=letter_pages)
+
+    latest = catalogue.latest
+    latest_papers = []
+    if latest:
+        seen = set()
+        for entry in latest.entries:
+            slug = slugify(entry.title)
+            if slug not in seen:
+                seen.add(slug)
+                latest_papers.append(by_slug[slug])
+    out["index.md"] = env.get_template("home.md.j2").render(common, latest=latest, latest_papers=latest_papers)
+
+    records = [paper_record(p, catalogue) for p in papers]
+    out["papers.json"] = (
+        json.dumps({"version": 1, "papers": records}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
+    )
+    return out
+
+
+def write_tree(files: dict[str, str], root: Path, owned: tuple[str, ...]) -> tuple[list[str], list[str]]:
+    """Write files whose content changed and delete stale ones in the generator's own folders.
+
+    Unchanged files are left untouched so that `mkdocs serve` and incremental builds see only
+    real changes. Returns (written, deleted) relative paths.
+    """
+    written, deleted = [], []
+    for rel, text in sorted(files.items()):
+        path = root / rel
+        data = text.encode("utf-8")
+        try:
+            if path.read_bytes() == data:
+                continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        written.append(rel)
+    for folder in owned:
+        base = root / folder
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("*")):
+            rel = path.relative_to(root).as_posix()
+            # Dotfiles (docs/.gitignore) are the project's own, not generated.
+            if path.is_file() and rel not in files and not path.name.startswith("."):
+                path.unlink()
+                deleted.append(rel)
+    return written, deleted

@@ -1,0 +1,43 @@
+"""Stable, readable page addresses for papers.
+
+A slug is a pure function of the paper's normalised title, so adding or removing other papers
+never changes it. A title made only of plain lowercase words maps to those words joined by
+hyphens, which is reversible and so cannot collide with another such title. Any other title
+(punctuation, non-ASCII, too long) gets a readable prefix plus ``--`` and a hash of the full
+title: plain slugs never contain ``--``, so the two kinds never collide either.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+from anyascii import anyascii
+
+MAX_LENGTH = 80
+HASH_LENGTH = 8
+_PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
+
+
+def normalise_title(title: str) -> str:
+    """The identity of a paper: same after Unicode form, case and white space are folded."""
+    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+def slugify(title: str) -> str:
+    key = normalise_title(title)
+    if _PLAIN.fullmatch(key) and len(key) <= MAX_LENGTH:
+        return key.replace(" ", "-")
+    words = re.findall(r"[a-z0-9]+", anyascii(key).lower())
+    budget = MAX_LENGTH - HASH_LENGTH - 2
+    prefix = ""
+    for word in words:
+        candidate = f"{prefix}-{word}" if prefix else word
+        if len(candidate) > budget:
+            break
+        prefix = candidate
+    if not prefix and words:  # one very long word: cut it
+        prefix = words[0][:budget]
+    digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:HASH_LENGTH]
+    return f"{prefix}--{digest}" if prefix else f"paper--{digest}"
