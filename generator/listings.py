@@ -170,7 +170,10 @@ def parse_listing(data: bytes, path: str) -> tuple[Listing | None, list[Problem]
             problems.append(
                 Problem(path, title.line, f"{what}; each title is one line, followed by a blank line and its abstract")
             )
-            i += 1
+            # A wrapped title is still followed by its abstract: skip both, or every later
+            # block would be reported out of step.
+            wrapped_title = len(title.lines) > 1 and len(title.lines[0]) <= TITLE_MAX
+            i += 2 if wrapped_title and i + 1 < len(blocks) and _looks_like_abstract(blocks[i + 1]) else 1
             continue
         if title.text in CHROME or _DATE.fullmatch(title.text):
             problems.append(

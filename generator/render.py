@@ -110,7 +110,7 @@ def render_site(catalogue: Catalogue, settings: SiteSettings) -> dict[str, str]:
     out: dict[str, str] = {}
 
     paper_tpl = env.get_template("paper.md.j2")
-    for paper, near in zip(papers, neighbours):
+    for paper, near in zip(papers, neighbours, strict=True):
         out[f"papers/{paper.slug}.md"] = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near])
 
     topic_tpl = env.get_template("topic.md.j2")

@@ -1,0 +1,119 @@
+"""The catalogue: merging, conflicts, topics and curation, on small fixtures and on the seeds."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator import catalogue as cat
+from generator.build import default_sources
+from generator.problems import InputError
+
+from .conftest import ABSTRACT, ROOT, listing
+
+
+def load(project):
+    return cat.load(default_sources(project))
+
+
+def problems_of(project) -> list[str]:
+    with pytest.raises(InputError) as e:
+        load(project)
+    return [str(p) for p in e.value.problems]
+
+
+def test_seeds_hold_261_distinct_papers_and_every_one_has_a_topic():
+    c = cat.load(default_sources(ROOT))
+    assert c.entry_count == 309
+    assert len(c.papers) == 261
+    assert sum(1 for p in c.papers if len(p.appearances) > 1) == 35
+    assert c.untopical() == []
+    assert all(1 <= len(p.topics) <= c.taxonomy.max_topics for p in c.papers)
+    assert 15 <= len(c.taxonomy.topics) <= 30
+
+
+def test_titles_equal_after_folding_case_space_and_unicode_form_are_one_paper(project):
+    (project / "seeds" / "000_a.txt").write_text(listing(("Caf\u00e9 Models", ABSTRACT)), encoding="utf-8")
+    (project / "seeds" / "001_b.txt").write_text(listing(("  CAFE\u0301   models ", ABSTRACT)), encoding="utf-8")
+    c = load(project)
+    assert len(c.papers) == 1
+    assert [(a.listing, a.line) for a in c.papers[0].appearances] == [("000_a.txt", 1), ("001_b.txt", 1)]
+
+
+def test_same_title_with_different_abstracts_fails_naming_both_places(project):
+    (project / "seeds" / "000_a.txt").write_text(listing(("Same Title", ABSTRACT)))
+    (project / "seeds" / "001_b.txt").write_text(listing(("Other", ABSTRACT), ("same title", ABSTRACT + " More.")))
+    [message] = problems_of(project)
+    assert "000_a.txt:1: same title, different abstracts" in message
+    assert "001_b.txt:5" in message
+
+
+def test_curation_can_say_which_conflicting_abstract_to_keep(project):
+    (project / "seeds" / "000_a.txt").write_text(listing(("Same Title", ABSTRACT)))
+    (project / "seeds" / "001_b.txt").write_text(listing(("Same Title", ABSTRACT + " More.")))
+    (project / "data" / "curation.yaml").write_text("papers:\n  - title: same title\n    abstract_from: 001_b.txt\n")
+    assert load(project).papers[0].abstract.endswith("More.")
+
+
+def test_a_title_match_outweighs_a_passing_mention_in_the_abstract(project):
+    passing = "We train a model on text and report results; one baseline uses quantization. " + ABSTRACT
+    (project / "seeds" / "000_a.txt").write_text(
+        listing(("Post-Training Quantization of Large Models", ABSTRACT), ("A Survey of Agents", passing))
+    )
+    by_title = {p.title: p.topic_ids for p in load(project).papers}
+    assert by_title["Post-Training Quantization of Large Models"][0] == "quantization"
+    assert "quantization" not in by_title["A Survey of Agents"]
+
+
+def test_check_lists_papers_that_match_no_topic(project):
+    (project / "seeds" / "000_a.txt").write_text(listing(("Zebra Husbandry", "Zebras eat grass. " * 20)))
+    assert [p.title for p in load(project).untopical()] == ["Zebra Husbandry"]
+
+
+def test_curation_adds_and_removes_topics_links_and_notes(project):
+    (project / "seeds" / "000_a.txt").write_text(listing(("Post-Training Quantization of Large Models", ABSTRACT)))
+    (project / "data" / "curation.yaml").write_text(
+        "papers:\n"
+        "  - title: post-training quantization of large models\n"
+        "    add_topics: [surveys]\n"
+        "    remove_topics: [quantization]\n"
+        "    links: {arxiv: '2401.01234', code: 'https://github.com/x/y'}\n"
+        "    note: Worth reading first.\n"
+    )
+    [paper] = load(project).papers
+    assert paper.topic_ids[0] == "surveys" and "quantization" not in paper.topic_ids
+    assert (paper.arxiv, paper.code, paper.note) == ("2401.01234", "https://github.com/x/y", "Worth reading first.")
+
+
+@pytest.mark.parametrize(
+    ("curation", "expected"),
+    [
+        ("papers:\n  - title: No Such Paper\n", "curation.yaml:2: no paper has this title: 'No Such Paper'"),
+        ("papers:\n  - title: A Paper\n    colour: red\n", "curation.yaml:2: unknown key 'colour'"),
+        ("papers:\n  - title: A Paper\n    add_topics: [nope]\n", "curation.yaml:2: unknown topic 'nope'"),
+        ("papers:\n  - title: A Paper\n    links: {arxiv: 'abc'}\n", "curation.yaml:3: 'abc' is not an arXiv id"),
+        ("papers:\n  - title: A Paper\n    links: {code: 'javascript:x'}\n", "must start with https://"),
+        ("papers: [\n", "curation.yaml:2: invalid YAML"),
+        ("papers:\n  - title: A Paper\n  - title: a  paper\n", "curation.yaml:3: paper curated twice"),
+    ],
+)
+def test_curation_mistakes_are_clear_errors(project, curation, expected):
+    (project / "seeds" / "000_a.txt").write_text(listing(("A Paper", ABSTRACT)))
+    (project / "data" / "curation.yaml").write_text(curation)
+    messages = problems_of(project)
+    assert any(expected in m for m in messages), messages
+
+
+@pytest.mark.parametrize(
+    ("taxonomy", "expected"),
+    [
+        ("topics:\n  - id: x\n    name: X\n", "taxonomy.yaml:2: topic is missing 'description'"),
+        ("topics:\n  - {id: Bad Id, name: X, description: d, terms: [a]}\n", "must be lowercase words"),
+        ("topics:\n  - {id: x, name: X, description: d, terms: []}\n", "topic 'x' has no terms"),
+        ("topix: []\n", "unknown key 'topix'"),
+    ],
+)
+def test_taxonomy_mistakes_are_clear_errors(project, taxonomy, expected):
+    (project / "seeds" / "000_a.txt").write_text(listing(("A Paper", ABSTRACT)))
+    (project / "data" / "taxonomy.yaml").write_text(taxonomy)
+    messages = problems_of(project)
+    assert any(expected in m for m in messages), messages

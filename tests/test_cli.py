@@ -1,0 +1,46 @@
+"""The command line: a summary when all is well, every problem and no traceback when not."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from .conftest import ABSTRACT, FIXTURES, ROOT, listing
+
+
+def run(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_check_on_the_seeds_prints_the_summary():
+    result = run("check")
+    assert result.returncode == 0, result.stderr
+    for line in ("listings:        4", "entries:         309", "distinct papers: 261", "papers with no topic: 0"):
+        assert line in result.stdout
+    assert "  quantization" in result.stdout
+
+
+def test_check_reports_every_problem_with_file_and_line_and_no_traceback(project):
+    for name in ("not_utf8.txt", "empty_title.txt"):
+        (project / "seeds" / name).write_bytes((FIXTURES / "bad" / name).read_bytes())
+    result = run("--root", str(project), "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{project}/seeds/not_utf8.txt:1: not UTF-8" in result.stderr
+    assert f"{project}/seeds/empty_title.txt:5: empty title" in result.stderr
+    assert "2 problem(s) found" in result.stderr
+
+
+def test_build_fails_without_writing_pages_when_input_is_bad(project, tmp_path):
+    (project / "seeds" / "000_a.txt").write_text(listing(("A Paper", ABSTRACT)) + "\nLonely Title\n")
+    docs = tmp_path / "out"
+    result = run("--root", str(project), "build", "--docs", str(docs))
+    assert result.returncode == 1
+    assert "title has no abstract: 'Lonely Title'" in result.stderr
+    assert not docs.exists()
+
+
+def test_a_missing_seeds_folder_is_an_error_not_a_crash(tmp_path):
+    result = run("--root", str(tmp_path), "check")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "listings directory not found" in result.stderr

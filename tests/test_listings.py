@@ -1,0 +1,88 @@
+"""The listing reader: what maintainers write is read exactly, and mistakes are named by line."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.listings import parse_listing, read_listings
+
+from .conftest import FIXTURES, ROOT
+
+# fixture file -> the (line, message fragment) pairs it must report, and nothing else
+BAD = {
+    "title_without_abstract_at_end.txt": [(5, "title has no abstract: 'Second Paper'")],
+    "title_without_abstract_before_next.txt": [(1, "title has no abstract: 'First Paper'")],
+    "empty_title.txt": [(5, "empty title")],
+    "not_utf8.txt": [(1, "not UTF-8 text (byte 0xe9)")],
+    "invalid_date.txt": [(1, "not a valid date: 'Feb 30'")],
+    "date_in_the_middle.txt": [(5, "'Mar 18' belongs at the top of the listing")],
+    "abstract_without_title.txt": [(1, "stands where a title should be"), (3, "stands where a title should be")],
+    "title_on_two_lines.txt": [(1, "a title spans several lines")],
+    "control_character.txt": [(3, "control character U+0007")],
+    "no_papers.txt": [(1, "listing holds no papers")],
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_malformed_listing_is_reported_with_file_and_line(name):
+    path = FIXTURES / "bad" / name
+    _, problems = parse_listing(path.read_bytes(), str(path))
+    assert [(p.line, p.path) for p in problems] == [(line, str(path)) for line, _ in BAD[name]]
+    for problem, (_, fragment) in zip(problems, BAD[name], strict=True):
+        assert fragment in problem.message
+
+
+def test_every_bad_fixture_has_an_expectation():
+    assert sorted(p.name for p in (FIXTURES / "bad").iterdir()) == sorted(BAD)
+
+
+def test_all_problems_of_a_run_are_reported_not_only_the_first(tmp_path):
+    for name in ("title_without_abstract_at_end.txt", "empty_title.txt", "invalid_date.txt"):
+        (tmp_path / name).write_bytes((FIXTURES / "bad" / name).read_bytes())
+    _, problems = read_listings(tmp_path)
+    assert {p.path.rsplit("/", 1)[1] for p in problems} == {
+        "title_without_abstract_at_end.txt",
+        "empty_title.txt",
+        "invalid_date.txt",
+    }
+
+
+def test_crlf_bom_trailing_spaces_blank_runs_and_wrapped_abstracts_are_read():
+    path = FIXTURES / "good" / "handwritten_crlf_bom.txt"
+    listing, problems = parse_listing(path.read_bytes(), str(path))
+    assert problems == []
+    assert listing.date is None
+    assert [(e.title, e.line) for e in listing.entries] == [("A Hand-Written Paper", 1), ("Second Paper", 9)]
+    assert listing.entries[0].abstract == "We study a thing. The abstract wraps over lines."
+
+
+def test_chrome_is_skipped_and_the_date_kept_as_written():
+    path = FIXTURES / "good" / "with_chrome_and_date.txt"
+    listing, problems = parse_listing(path.read_bytes(), str(path))
+    assert problems == []
+    assert listing.date == "Mar 18"
+    assert listing.date_key == (3, 18)
+    assert [e.title for e in listing.entries] == ["A Paper"]
+    assert listing.entries[0].line == 11
+
+
+def test_a_file_that_is_not_a_listing_is_reported_rather_than_ignored(tmp_path):
+    (tmp_path / "000_a.txt").write_bytes((FIXTURES / "good" / "with_chrome_and_date.txt").read_bytes())
+    (tmp_path / "001_b.md").write_text("A Paper\n\nAn abstract.\n")
+    _, problems = read_listings(tmp_path)
+    assert len(problems) == 1 and "not a listing" in problems[0].message
+
+
+def test_seeds_hold_309_entries_with_their_dates():
+    listings, problems = read_listings(ROOT / "seeds")
+    assert problems == []
+    assert sum(len(lst.entries) for lst in listings) == 309
+    assert [lst.date for lst in listings] == ["Mar 18", "Mar 12", "Jun 6", "Mar 11"]
+
+
+def test_seeds_are_the_shared_listings_unchanged():
+    shared = ROOT.parent / "shared" / "seeds"
+    if not shared.is_dir():
+        pytest.skip("shared/ is not beside this checkout")
+    for path in shared.iterdir():
+        assert (ROOT / "seeds" / path.name).read_bytes() == path.read_bytes()
