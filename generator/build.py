@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalogue as cat
-from .render import SiteSettings, render_site, write_tree
+from .render import SiteSettings, render_site, summary, write_tree
+from .search_index import build_index, documents
 
 STATIC = Path(__file__).parent / "static"
 
@@ -38,5 +39,6 @@ def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> Buil
     catalogue = cat.load(sources)
     files = render_site(catalogue, settings)
     files.update(static_files())
+    files.update(build_index(documents(catalogue, summary)))
     written, deleted = write_tree(files, docs, owned=(".",))
     return BuildReport(catalogue, written, deleted, len(files))

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The project's one entry point. Each command sets up what it needs first, so on a fresh
+# Debian machine with Python 3.11 a single command is enough:
+#
+#   ./dev.sh serve   set up, then serve the site at http://127.0.0.1:8000 with live rebuilds
+#   ./dev.sh build   set up, then build the site into site/ (open site/index.html from disk)
+#   ./dev.sh test    set up (browser included), then run every check CI runs
+#   ./dev.sh bench   set up, then run the scale and search benchmarks (prints tables)
+set -euo pipefail
+cd "$(dirname "$0")"
+
+VENV=.venv
+PY="$VENV/bin/python"
+export NO_MKDOCS_2_WARNING=1  # Material's end-of-life notice; the README says how we plan for it
+
+need_system() {
+  # Debian packages: chromium for browser tests, hugo as the benchmark's yardstick.
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+setup() {
+  local extras="$1"
+  if [ ! -x "$PY" ]; then
+    python3.11 -m venv "$VENV" 2>/dev/null || python3 -m venv "$VENV"
+  fi
+  local stamp="$VENV/.installed-$extras"
+  # Reinstall only when the dependency lists changed since the last setup.
+  if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
+    "$PY" -m pip install -q --disable-pip-version-check -c constraints.txt -e ".$extras"
+    touch "$stamp"
+  fi
+}
+
+case "${1:-}" in
+  serve)
+    setup ""
+    exec "$VENV/bin/mkdocs" serve "${@:2}"
+    ;;
+  build)
+    setup ""
+    "$VENV/bin/mkdocs" build --strict "${@:2}"
+    echo "built: open site/index.html (works from disk too)"
+    ;;
+  test)
+    need_system chromium
+    setup "[test]"
+    "$VENV/bin/ruff" check .
+    "$VENV/bin/ruff" format --check .
+    "$PY" -m generator check
+    "$VENV/bin/mkdocs" build --strict
+    # pytest exits 5 when it collects no test: set -e makes that a failure too.
+    "$PY" -m pytest "${@:2}"
+    ;;
+  bench)
+    need_system hugo chromium
+    setup "[test]"
+    "$PY" -m benchmarks "${@:2}"
+    ;;
+  *)
+    sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+    exit 2
+    ;;
+esac

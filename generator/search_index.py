@@ -1,0 +1,107 @@
+"""The search index: split into small script files so a query loads only what it needs.
+
+Terms go through lunr.js's pipeline (tokenizer, trimmer, stop words, stemmer), reproduced here
+exactly, so the browser, running lunr.js on a query, arrives at the same terms.
+
+Layout under search/ (every file is a script, so it loads from file:// as well as over HTTP):
+  meta.js        document count and the list of term shards
+  t/<xx>.js      postings for the terms whose first two characters are xx
+  d/<n>.js       title, address and excerpt of DOC_CHUNK documents, fetched for results only
+Only titles, abstracts and topic names are indexed: no page furniture.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from lunr.stop_word_filter import WORDS as STOP_WORDS
+
+from .catalogue import Catalogue
+from .stemmer import stem
+
+DOC_CHUNK = 64
+FIELD_WEIGHTS = {"title": 10, "topics": 3, "text": 1}
+_SHARD = re.compile(r"[a-z0-9]{1,2}")
+
+
+@dataclass(frozen=True)
+class SearchDoc:
+    location: str
+    title: str
+    excerpt: str
+    fields: dict[str, str]
+
+
+_SEPARATOR = re.compile(r"[\s\-]+")
+# lunr.js's trimmer uses JavaScript's \W, which is ASCII-only.
+_TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
+_STOP = frozenset(STOP_WORDS)
+
+
+def terms(text: str) -> list[str]:
+    """lunr.js's default pipeline: tokenizer, trimmer, stop word filter, stemmer."""
+    out = []
+    for token in _SEPARATOR.split(text.lower()):
+        token = _TRIM.sub("", token)
+        if token and token not in _STOP:
+            out.append(stem(token))
+    return out
+
+
+def shard_of(term: str) -> str:
+    head = term[:2]
+    return head if _SHARD.fullmatch(head) else "_"
+
+
+def _script(call: str, *args) -> str:
+    body = ",".join(json.dumps(a, ensure_ascii=False, separators=(",", ":"), sort_keys=True) for a in args)
+    # "</" could end an inline script; as files they are never inline, but keep them safe anyway.
+    body = body.replace("</", "<\\/")
+    return f"{call}({body});\n"
+
+
+def documents(catalogue: Catalogue, excerpt) -> list[SearchDoc]:
+    names = catalogue.taxonomy.by_id()
+    docs = [
+        SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": t.name, "text": t.description})
+        for t in catalogue.taxonomy.topics
+    ]
+    for p in catalogue.papers:
+        docs.append(
+            SearchDoc(
+                f"papers/{p.slug}.html",
+                p.title,
+                excerpt(p.abstract),
+                {"title": p.title, "text": p.abstract, "topics": " ".join(names[t].name for t in p.topic_ids)},
+            )
+        )
+    return docs
+
+
+def build_index(docs: list[SearchDoc]) -> dict[str, str]:
+    """Relative path under docs/ -> script text."""
+    postings: dict[str, dict[int, int]] = defaultdict(dict)
+    for i, doc in enumerate(docs):
+        for field, text in doc.fields.items():
+            weight = FIELD_WEIGHTS[field]
+            for term in terms(text):
+                row = postings[term]
+                row[i] = row.get(i, 0) + weight
+    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
+    for term in sorted(postings):
+        flat: list[int] = []
+        for doc_id, weight in sorted(postings[term].items()):
+            flat += (doc_id, weight)
+        shards[shard_of(term)][term] = flat
+
+    files = {f"search/t/{key}.js": _script("__searchShard", key, terms) for key, terms in sorted(shards.items())}
+    for start in range(0, len(docs), DOC_CHUNK):
+        chunk = [[d.location, d.title, d.excerpt] for d in docs[start : start + DOC_CHUNK]]
+        files[f"search/d/{start // DOC_CHUNK}.js"] = _script("__searchDocs", start // DOC_CHUNK, chunk)
+    files["search/meta.js"] = _script(
+        "__searchMeta", {"count": len(docs), "chunk": DOC_CHUNK, "shards": sorted(shards), "version": 1}
+    )
+    return files

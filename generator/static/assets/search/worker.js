@@ -1,0 +1,168 @@
+/*
+ * Search worker for the reading list, speaking Material for MkDocs' worker protocol
+ * (SETUP -> READY, QUERY -> RESULT), so Material's search box, result list and keyboard
+ * behaviour stay as they are. Instead of building one lunr index of the whole site on every
+ * page load, it reads a prebuilt index split by term prefix (search/t/xx.js) and loads only
+ * the shards a query's terms need, then only the result documents (search/d/n.js).
+ *
+ * Queries go through lunr.js's own tokenizer, trimmer, stop word filter and stemmer, the
+ * same pipeline lunr.py applied to the index. Everything is loaded with importScripts, which
+ * Material's iframe-worker shim provides over file://, where real workers cannot start.
+ *
+ * Titles and excerpts are untrusted text: they are HTML-escaped before Material renders them.
+ */
+"use strict";
+
+const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+const MAX_RESULTS = 20;
+
+const scriptEl = typeof document !== "undefined" ? document.querySelector("script[src]") : null;
+const here = scriptEl ? scriptEl.src : self.location.href;
+const base = new URL("../../search/", here);
+
+let meta = null;
+const shards = {};
+const chunks = {};
+
+self.__searchMeta = (m) => { meta = m; meta.shardSet = new Set(m.shards); };
+self.__searchShard = (key, terms) => { shards[key] = terms; };
+self.__searchDocs = (n, docs) => { chunks[n] = docs; };
+
+async function load(url) {
+  // Synchronous in a real worker; a promise under the iframe-worker shim. Await covers both.
+  await importScripts(String(url));
+}
+
+async function setup() {
+  await load(new URL("../vendor/lunr/lunr.min.js", here));
+  await load(new URL("meta.js", base));
+}
+
+function shardOf(term) {
+  const head = term.slice(0, 2);
+  return /^[a-z0-9]{1,2}$/.test(head) ? head : "_";
+}
+
+function queryTokens(query) {
+  const tokens = [];
+  for (const token of lunr.tokenizer(query)) {
+    const trimmed = lunr.trimmer(token);
+    if (!trimmed || !trimmed.toString()) continue;
+    const raw = trimmed.toString();
+    const kept = lunr.stopWordFilter(trimmed);
+    tokens.push({ raw, stem: kept ? lunr.stemmer(kept).toString() : null });
+  }
+  return tokens;
+}
+
+function escapeHtml(text) {
+  return text.replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c]);
+}
+
+function highlight(text, words) {
+  const safe = escapeHtml(text);
+  if (!words.length) return safe;
+  const alternatives = words.map((w) => escapeHtml(w).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  return safe.replace(new RegExp(`\\b(${alternatives})[\\w-]*`, "gi"), "<mark>$&</mark>");
+}
+
+// Terms of the index that a query token stands for, with how much each counts.
+function matchingTerms(token, terms) {
+  const found = [];
+  const { raw, stem } = token;
+  for (const term in terms) {
+    if (term === stem) found.push([term, 1]);
+    else if (raw.length >= 2 && (term.startsWith(raw) || (stem && term.startsWith(stem)))) found.push([term, 0.7]);
+    else if (term.length >= 3 && raw.startsWith(term) && term.length >= raw.length - 3) found.push([term, 0.9]);
+  }
+  return found;
+}
+
+function normalise(text) {
+  return text.toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+async function search(query) {
+  // Stop words ("of", "the") are not in the index: they would only add noise.
+  const tokens = queryTokens(query).filter((t) => t.stem);
+  if (!tokens.length) return { items: [] };
+  const needed = [...new Set(tokens.map((t) => shardOf(t.stem || t.raw)))]
+    .filter((key) => meta.shardSet.has(key) && !(key in shards));
+  for (const key of needed) await load(new URL(`t/${key}.js`, base));
+
+  const N = meta.count;
+  const scores = new Map();
+  const matched = new Map();
+  tokens.forEach((token, i) => {
+    const terms = shards[shardOf(token.stem || token.raw)] || {};
+    const best = new Map();
+    for (const [term, weight] of matchingTerms(token, terms)) {
+      const postings = terms[term];
+      const df = postings.length / 2;
+      const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
+      for (let p = 0; p < postings.length; p += 2) {
+        const tf = postings[p + 1];
+        const s = weight * idf * (tf / (tf + 1.2));
+        const doc = postings[p];
+        if (s > (best.get(doc) || 0)) best.set(doc, s);
+      }
+    }
+    for (const [doc, s] of best) {
+      scores.set(doc, (scores.get(doc) || 0) + s);
+      if (!matched.has(doc)) matched.set(doc, new Set());
+      matched.get(doc).add(i);
+    }
+  });
+
+  // Papers that match every word come first, as a reader expects of several words.
+  const ranked = [...scores]
+    .map(([doc, s]) => [doc, s * (matched.get(doc).size / tokens.length) ** 2])
+    .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+    .slice(0, MAX_RESULTS * 2);
+  const wanted = [...new Set(ranked.map(([doc]) => Math.floor(doc / meta.chunk)))].filter((n) => !(n in chunks));
+  for (const n of wanted) await load(new URL(`d/${n}.js`, base));
+
+  const q = normalise(query);
+  const words = tokens.map((t) => t.raw);
+  const items = ranked
+    .map(([doc, s]) => {
+      const [location, title, text] = chunks[Math.floor(doc / meta.chunk)][doc % meta.chunk];
+      const t = normalise(title);
+      // An exact title outranks everything; a title holding every word outranks the rest.
+      const boost = t === q ? 1e6 : words.every((w) => t.includes(w)) ? 2 : 1;
+      return { doc, location, title, text, score: s * boost };
+    })
+    .sort((a, b) => b.score - a.score)
+    .slice(0, MAX_RESULTS)
+    .map((item) => {
+      const terms = {};
+      tokens.forEach((t, i) => { terms[t.raw] = matched.get(item.doc).has(i); });
+      return [{ location: item.location, title: highlight(item.title, words), text: highlight(item.text, words), score: item.score, terms }];
+    });
+  return { items };
+}
+
+// Queries arrive on every keystroke. They run one at a time, and one that a newer query has
+// replaced while it waited is answered with nothing, so a slow old answer never wins.
+let queue = Promise.resolve();
+let latest = null;
+
+addEventListener("message", (event) => {
+  const message = event.data;
+  if (message.type === SETUP) {
+    queue = queue.then(setup).then(() => postMessage({ type: READY }));
+  } else if (message.type === QUERY) {
+    latest = message.data;
+    queue = queue.then(async () => {
+      if (message.data !== latest) return;
+      let data;
+      try {
+        data = await search(message.data);
+      } catch (err) {
+        console.warn("search failed:", err);
+        data = { items: [] };
+      }
+      if (message.data === latest) postMessage({ type: RESULT, data });
+    });
+  }
+});

@@ -1,0 +1,135 @@
+"""What only a browser shows: search, no requests to other hosts, no script from content."""
+
+from __future__ import annotations
+
+import pytest
+
+from .browser import CHROMIUM, CHROMIUM_ARGS, Guard, serve
+from .test_site import hostile_site, seeds_site  # noqa: F401  (session fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+# Several seed titles are near-identical to this one ("A Survey of GPT-3 Family Large Language Models ...").
+EXACT_TITLE = "A Survey of Large Language Models"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(params=["http", "file"])
+def site_url(request, seeds_site):  # noqa: F811
+    if request.param == "file":
+        yield seeds_site.as_uri() + "/"
+    else:
+        with serve(seeds_site) as url:
+            yield url
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    guard = Guard(context)
+    page = context.new_page()
+    page.guard = guard
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def search(page, query: str) -> list[dict]:
+    page.locator(".md-search__input").first.click(force=True)
+    page.keyboard.type(query, delay=5)
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    # Results follow each keystroke; wait until the list answers the whole query.
+    page.wait_for_function(
+        """q => { const i = document.querySelector('.md-search__input');
+                  return i && i.value === q && document.querySelector('.md-search-result__item'); }""",
+        arg=query,
+    )
+    page.wait_for_timeout(300)
+    return page.eval_on_selector_all(
+        ".md-search-result__item",
+        """items => items.map(i => ({
+            href: i.querySelector('a').getAttribute('href'),
+            title: (i.querySelector('h1, h2') || i).innerText.trim(),
+            text: i.innerText.trim(),
+        }))""",
+    )
+
+
+def test_pages_make_no_request_to_another_host(page, site_url):
+    for path in ("index.html", "topics/quantization.html", "az/index.html"):
+        page.goto(site_url + path)
+        page.wait_for_load_state("networkidle")
+    search(page, "quantization")
+    assert page.guard.outside == []
+    assert page.errors == []
+
+
+def test_exact_title_finds_that_paper_first(page, site_url):
+    page.goto(site_url + "index.html")
+    results = search(page, EXACT_TITLE)
+    assert results[0]["title"] == EXACT_TITLE
+    assert page.guard.outside == []
+
+
+def test_a_word_found_only_in_one_abstract_finds_that_paper(page, site_url):
+    page.goto(site_url + "index.html")
+    results = search(page, "FedSpine")
+    assert [r["title"] for r in results] == [
+        "Efficient Deployment of Large Language Models on Resource-constrained Devices"
+    ]
+
+
+def test_a_topic_name_finds_the_topic_page(page, site_url):
+    page.goto(site_url + "index.html")
+    results = search(page, "Mixture of experts")
+    assert results[0]["href"].split("?")[0].endswith("topics/mixture-of-experts.html")
+
+
+def test_a_word_prefix_finds_papers_and_results_show_an_excerpt_not_the_abstract(page, site_url):
+    page.goto(site_url + "papers/" + "a-survey-on-mixture-of-experts.html")
+    results = search(page, "quantiz")
+    assert len(results) >= 5
+    assert all("quantiz" in r["text"].lower() for r in results[:5])
+    assert all(len(r["text"]) < 400 for r in results)
+
+
+def test_following_a_search_result_opens_the_paper(page, site_url):
+    page.goto(site_url + "index.html")
+    search(page, EXACT_TITLE)
+    page.locator(".md-search-result__item a").first.click()
+    page.wait_for_load_state()
+    assert page.locator("article h1").inner_text().replace("\u00b6", "").strip() == EXACT_TITLE
+
+
+def test_no_script_from_titles_or_abstracts_runs(browser, hostile_site):  # noqa: F811
+    context = browser.new_context()
+    Guard(context)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    pages = ["index.html", "az/index.html", *[f"papers/{p.name}" for p in sorted((hostile_site / "papers").iterdir())]]
+    for path in pages:
+        page.goto((hostile_site / path).as_uri())
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.__pwned") == "undefined", path
+    # The script text is there, as text, where readers can see it.
+    page.goto((hostile_site / "index.html").as_uri())
+    assert "<script>window.__pwned = 1</script> Scripted Title" in page.locator("article").inner_text()
+    # Search results show titles and excerpts as text too.
+    results = search(page, "Scripted Title")
+    assert results[0]["title"].startswith("<script>window.__pwned = 1</script>")
+    page.wait_for_timeout(300)
+    assert page.evaluate("typeof window.__pwned") == "undefined"
+    assert dialogs == []
+    context.close()

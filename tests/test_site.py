@@ -1,0 +1,192 @@
+"""The built site, from a real `mkdocs build --strict`."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from .conftest import ABSTRACT, listing
+from .sitebuild import make_project, mkdocs_build
+
+pytestmark = pytest.mark.slow
+
+HOSTILE = [
+    "<script>window.__pwned = 1</script> Scripted Title",
+    '<img src=x onerror="window.__pwned = 2"> Image Title',
+    "**Bold** _under_ | pipe | # hash [link](https://evil.example) `code` Markdown Title",
+    "$x^2$ and {{ config.site_name }} {% if 1 %}yes{% endif %} Template Title",
+    "&lt;b&gt;Entity&lt;/b&gt; &amp; Ampersand Title",
+    "</title><script>window.__pwned = 3</script> Breakout Title",
+]
+HOSTILE_ABSTRACT = "<script>window.__pwned = 4</script> *emph* [x](javascript:alert(1)) {{ 7*7 }} $E=mc^2$ " + ABSTRACT
+
+
+@pytest.fixture(scope="session")
+def seeds_site(tmp_path_factory) -> Path:
+    return mkdocs_build(make_project(tmp_path_factory.mktemp("seeds") / "project"))
+
+
+@pytest.fixture(scope="session")
+def hostile_site(tmp_path_factory) -> Path:
+    seeds = {"000_hostile.txt": listing(*[(t, HOSTILE_ABSTRACT) for t in HOSTILE], date="Mar 18")}
+    return mkdocs_build(make_project(tmp_path_factory.mktemp("hostile") / "project", seeds))
+
+
+class _Texts(HTMLParser):
+    """Collects the text of chosen elements and every tag and attribute seen."""
+
+    def __init__(self, wanted: set[str]):
+        super().__init__()
+        self.wanted, self.stack, self.texts, self.tags = wanted, [], {}, []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if tag in self.wanted:
+            self.stack.append(tag)
+            self.texts.setdefault(tag, []).append("")
+
+    def handle_endtag(self, tag):
+        if self.stack and self.stack[-1] == tag:
+            self.stack.pop()
+
+    def handle_data(self, data):
+        if self.stack:
+            self.texts[self.stack[-1]][-1] += data
+
+
+def parse(path: Path, wanted=("h1", "title", "article")) -> _Texts:
+    parser = _Texts(set(wanted))
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def paper_pages(site: Path) -> list[Path]:
+    return sorted((site / "papers").glob("*.html"))
+
+
+def test_every_seed_paper_has_a_page(seeds_site):
+    assert len(paper_pages(seeds_site)) == 261
+
+
+def test_hostile_titles_and_abstracts_are_shown_literally(hostile_site):
+    pages = paper_pages(hostile_site)
+    assert len(pages) == len(HOSTILE)
+    seen_titles = set()
+    for page in pages:
+        doc = parse(page)
+        [h1] = [t.replace("\u00b6", "").strip() for t in doc.texts["h1"]]  # minus the permalink mark
+        seen_titles.add(h1)
+        assert doc.texts["title"] == [f"{h1} - Reading list"]
+        article = " ".join(doc.texts["article"][0].split())
+        assert " ".join(HOSTILE_ABSTRACT.split()) in article
+    assert seen_titles == set(HOSTILE)
+
+
+def test_nothing_in_untrusted_text_becomes_markup(hostile_site):
+    for page in [
+        *paper_pages(hostile_site),
+        hostile_site / "index.html",
+        *sorted((hostile_site / "az").glob("*.html")),
+    ]:
+        doc = parse(page)
+        inline_scripts = [a for t, a in doc.tags if t == "script" and "src" not in a]
+        assert all(a.get("id") == "__config" or a == {} for a in inline_scripts)
+        text = page.read_text(encoding="utf-8")
+        assert "__pwned" not in "".join(re.findall(r"<script\b[^>]*>.*?</script>", text, re.S))
+        assert not [a for t, a in doc.tags if t == "img" and a.get("src") == "x"]
+        assert not [a for t, a in doc.tags if t == "a" and urlsplit(a.get("href", "")).netloc == "evil.example"]
+        assert not [a for t, a in doc.tags if t == "a" and a.get("href", "").startswith("javascript:")]
+        if page.parent.name == "papers":  # paper templates use no emphasis, code or tables themselves
+            assert not [t for t, _ in doc.tags if t in ("strong", "em", "code", "table")]
+        assert "49" not in re.sub(r"<[^>]+>", "", text).replace("2049", "")  # {{ 7*7 }} not evaluated
+
+
+def _local_targets(site: Path):
+    # 404.html is only ever served by the host, for a missing address, so it uses site_url.
+    for page in (p for p in site.rglob("*.html") if p.name != "404.html"):
+        for tag, attrs in parse(page, wanted=()).tags:
+            for key in ("href", "src"):
+                url = attrs.get(key)
+                if not url or url.startswith(("#", "mailto:", "data:")):
+                    continue
+                parts = urlsplit(url)
+                if parts.scheme or parts.netloc:
+                    yield page, tag, key, url, None
+                else:
+                    yield page, tag, key, url, (page.parent / unquote(parts.path)).resolve()
+
+
+def test_every_local_link_resolves_to_a_file_so_the_site_works_from_disk(seeds_site):
+    broken = [(p.name, url) for p, _, _, url, target in _local_targets(seeds_site) if target and not target.is_file()]
+    assert broken == []
+
+
+def attrs_rel(page: Path, url: str) -> str:
+    return next((a.get("rel", "") for t, a in parse(page, wanted=()).tags if t == "link" and a.get("href") == url), "")
+
+
+def test_nothing_is_loaded_from_another_host(seeds_site):
+    loads = [
+        (p.name, url)
+        for p, tag, key, url, target in _local_targets(seeds_site)
+        if target is None and (key == "src" or (tag == "link" and attrs_rel(p, url) != "canonical"))
+    ]
+    assert loads == []
+    assert "fonts.googleapis" not in (seeds_site / "index.html").read_text()
+    assert "unpkg.com" not in (seeds_site / "index.html").read_text()
+
+
+def test_a_paper_page_links_to_at_most_five_other_papers_and_not_to_the_whole_list(seeds_site):
+    for page in paper_pages(seeds_site)[:20]:
+        links = {a["href"] for t, a in parse(page, wanted=()).tags if t == "a" and a.get("href", "").endswith(".html")}
+        papers = {h for h in links if "/" not in h and h != page.name}
+        assert 1 <= len(papers) <= 5, page.name
+
+
+def test_papers_json_lists_every_paper_with_its_page(seeds_site):
+    data = json.loads((seeds_site / "papers.json").read_text(encoding="utf-8"))
+    assert data["version"] == 1
+    papers = data["papers"]
+    assert len(papers) == 261
+    fields = {"slug", "title", "abstract", "url", "topics", "listings", "links", "note"}
+    assert all(set(p) == fields for p in papers)
+    assert all((seeds_site / p["url"]).is_file() for p in papers)
+    assert sum(len(p["listings"]) for p in papers) == 309
+    assert {lst["date"] for p in papers for lst in p["listings"]} == {"Mar 18", "Mar 12", "Jun 6", "Mar 11"}
+
+
+def test_home_page_shows_counts_topics_and_the_latest_listing(seeds_site):
+    doc = parse(seeds_site / "index.html")
+    text = " ".join(doc.texts["article"][0].split())
+    assert "261 papers from 4 listings (309 entries" in text
+    assert "Latest listing: Mar 11" in text and "100 papers" in text
+    assert "Quantization (" in text
+
+
+def test_topic_pages_list_papers_most_relevant_first(seeds_site):
+    doc = parse(seeds_site / "topics" / "quantization.html", wanted=("article", "a"))
+    assert "papers, most relevant first" in doc.texts["article"][0]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# MkDocs stamps the build date into the sitemap (lastmod) and gzip stamps the time into
+# sitemap.xml.gz; everything else must be byte-identical.
+STAMPED = {"sitemap.xml", "sitemap.xml.gz"}
+
+
+def test_two_builds_of_the_same_input_are_byte_identical(tmp_path, seeds_site):
+    first = seeds_site.parent
+    second = make_project(tmp_path / "again")
+    mkdocs_build(second)
+    assert _tree(first / "docs") == _tree(second / "docs")
+    a, b = _tree(first / "site"), _tree(second / "site")
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k] and k not in STAMPED] == []
