@@ -14,7 +14,7 @@ PY="$VENV/bin/python"
 export NO_MKDOCS_2_WARNING=1  # Material's end-of-life notice; the README says how we plan for it
 
 need_system() {
-  # Debian packages: chromium for browser tests, hugo as the benchmark's yardstick.
+  # Debian packages: chromium for browser tests, shellcheck for scripts, hugo as a benchmark yardstick.
   local missing=()
   for pkg in "$@"; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -51,10 +51,14 @@ case "${1:-}" in
     echo "built: open site/index.html (works from disk too)"
     ;;
   test)
-    need_system chromium
+    need_system chromium shellcheck git
     setup "[test]"
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
+    # Workflows: actionlint (runs shellcheck on run: scripts) and zizmor, offline.
+    "$VENV/bin/actionlint"
+    "$VENV/bin/zizmor" --offline --quiet .github/workflows
+    shellcheck dev.sh .ci/run .github/scripts/*.sh
     "$PY" -m generator check
     "$VENV/bin/mkdocs" build --strict
     # pytest exits 5 when it collects no test: set -e makes that a failure too.

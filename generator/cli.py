@@ -1,14 +1,17 @@
-"""Command line: python -m generator check | build."""
+"""Command line: python -m generator check | build | diff."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections import Counter
 from pathlib import Path
 
 from . import catalogue as cat
 from .build import build_docs, default_sources
+from .diff import compare, load_base
+from .prcomment import render as render_comment
 from .problems import InputError
 from .render import SiteSettings
 
@@ -59,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("check", help="validate listings, taxonomy and curation; print a summary")
     build = sub.add_parser("build", help="check, then render the site's pages into docs/")
     build.add_argument("--docs", help="output folder (default: ROOT/docs)")
+    diff = sub.add_parser("diff", help="papers added, changed and removed since BASE")
+    diff.add_argument("base", metavar="BASE", help="a git revision, or a folder of listings")
+    diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    diff.add_argument("--url", default="", help="base address of the built site, for links")
     args = parser.parse_args(argv)
 
     try:
@@ -73,6 +80,12 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"pages: {report.total} files, {len(report.written)} written, {len(report.deleted)} deleted, in {docs}"
             )
+        elif args.command == "diff":
+            changes = compare(load_base(args.base, Path(args.root)), cat.load(sources))
+            if args.format == "json":
+                print(json.dumps(changes, indent=1, ensure_ascii=False))
+            else:
+                print(render_comment(changes, args.url))
     except InputError as e:
         for problem in e.problems:
             print(f"error: {problem}", file=sys.stderr)

@@ -1,0 +1,118 @@
+"""`generator diff`: what a pull request adds, changes and removes, for the preview comment."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from generator.prcomment import MARKER, render
+
+from .conftest import ABSTRACT, listing
+
+A = ("Post-Training Quantization of Large Models", ABSTRACT)
+B = ("A Survey of Agents That Use Tools", ABSTRACT + " Agents.")
+C = ("Retrieval-Augmented Generation at Scale", ABSTRACT + " Retrieval.")
+
+
+def git(cwd, *args):
+    subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(project):
+    git(project, "init", "-q", "-b", "main")
+    git(project, "config", "user.email", "t@example.invalid")
+    git(project, "config", "user.name", "Test")
+    (project / "seeds" / "000_a.txt").write_text(listing(A, B, date="Mar 1"))
+    (project / "seeds" / "001_b.txt").write_text(listing(C, date="Mar 2"))
+    git(project, "add", "-A")
+    git(project, "commit", "-qm", "base")
+    return project
+
+
+def diff(project, base="HEAD"):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(project), "diff", base, "--format", "json"],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    changes = json.loads(result.stdout)
+    return {k: [(e["title"], *e.get("fields", [])) for e in v] for k, v in changes.items()}
+
+
+def test_no_change_is_an_empty_diff(repo):
+    assert diff(repo) == {"added": [], "changed": [], "removed": []}
+
+
+def test_an_added_paper_is_listed_as_added(repo):
+    D = ("Speculative Decoding for Faster Inference", ABSTRACT + " Decoding.")
+    (repo / "seeds" / "002_c.txt").write_text(listing(D))
+    assert diff(repo) == {"added": [(D[0],)], "changed": [], "removed": []}
+
+
+def test_an_edited_abstract_is_a_change_naming_the_field(repo):
+    (repo / "seeds" / "001_b.txt").write_text(listing((C[0], C[1] + " Edited.")))
+    assert diff(repo) == {"added": [], "changed": [(C[0], "abstract")], "removed": []}
+
+
+def test_a_deleted_entry_is_a_removal(repo):
+    (repo / "seeds" / "000_a.txt").write_text(listing(A))
+    assert diff(repo) == {"added": [], "changed": [], "removed": [(B[0],)]}
+
+
+def test_renaming_a_listing_file_changes_no_paper(repo):
+    (repo / "seeds" / "001_b.txt").rename(repo / "001_renamed.txt")
+    (repo / "001_renamed.txt").rename(repo / "seeds" / "001_renamed.txt")
+    assert diff(repo) == {"added": [], "changed": [], "removed": []}
+
+
+def test_a_paper_moving_between_listings_is_not_a_change(repo):
+    (repo / "seeds" / "000_a.txt").write_text(listing(A))
+    (repo / "seeds" / "001_b.txt").write_text(listing(C, B))
+    assert diff(repo) == {"added": [], "changed": [], "removed": []}
+
+
+def test_curation_changes_show_as_changed_fields(repo):
+    (repo / "data" / "curation.yaml").write_text(
+        f"papers:\n  - title: {A[0]}\n    note: Read first.\n    links: {{arxiv: '2401.01234'}}\n"
+    )
+    assert diff(repo) == {"added": [], "changed": [(A[0], "arxiv", "note")], "removed": []}
+
+
+def test_base_may_be_a_folder_of_listings(repo, tmp_path):
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "000_a.txt").write_text(listing(A))
+    assert diff(repo, str(old)) == {"added": [(B[0],), (C[0],)], "changed": [], "removed": []}
+
+
+def test_an_unknown_revision_is_a_clear_error(repo):
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo), "diff", "no-such-rev"], capture_output=True, text=True
+    )
+    assert result.returncode == 1
+    assert "cannot read seeds/ and data/ at this git revision" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_comment_links_each_paper_to_its_preview_page_and_shows_titles_literally():
+    changes = {
+        "added": [{"slug": "x--1234abcd", "title": "@team <img src=x> [a](b) **T**", "url": "papers/x--1234abcd.html"}],
+        "changed": [{"slug": "y", "title": "Y", "url": "papers/y.html", "fields": ["abstract", "<b>"]}],
+        "removed": [{"slug": "z", "title": "Z", "url": "papers/z.html"}],
+    }
+    text = render(changes, "https://owner.github.io/repo/pr-7/")
+    assert text.startswith(MARKER)
+    assert "- [&#64;team &#60;img src&#61;x&#62; &#91;a&#93;&#40;b&#41; &#42;&#42;T&#42;&#42;]" in text
+    assert "(https://owner.github.io/repo/pr-7/papers/x--1234abcd.html)" in text
+    assert "- [Y](https://owner.github.io/repo/pr-7/papers/y.html) (abstract)" in text
+    assert "- Z\n" in text  # a removed paper has no page to link to
+    assert "<b>" not in text and "<img" not in text
+
+
+def test_a_slug_that_is_not_a_slug_is_not_linked():
+    text = render({"added": [{"slug": "../../evil", "title": "T"}]}, "https://h/pr-1/")
+    assert "evil" not in text and "- T" in text
