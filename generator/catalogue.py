@@ -13,7 +13,7 @@ from .curation import Curation, load_curation
 from .listings import Entry, Listing, read_listings
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
-from .topics import Taxonomy, classify, load_taxonomy, score
+from .topics import Taxonomy, classify, load_taxonomy, scores
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,8 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
         topics = classify(taxonomy, first.title, abstract)
         if curated:
             removed = set(curated.remove_topics) | set(curated.add_topics)
-            added = tuple((t, score(by_topic[t], first.title, abstract)) for t in curated.add_topics if t in by_topic)
+            all_scores = dict(zip(by_topic, scores(taxonomy, first.title, abstract), strict=True))
+            added = tuple((t, all_scores[t]) for t in curated.add_topics if t in by_topic)
             kept = tuple(t for t in topics if t[0] not in removed)
             topics = added + kept[: max(0, taxonomy.max_topics - len(added))]
         papers.append(

@@ -47,6 +47,8 @@ _MONTHS = {
 # Days per month allowing Feb 29: the listing carries no year, so a leap day may be real.
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _DATE = re.compile(r"([A-Za-z]+)\.? +(\d{1,2})")
+# C0 and C1 control characters other than tab, line feed and carriage return (before \n).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 # A title longer than this is almost certainly an abstract standing where a title should be.
 TITLE_MAX = 300
@@ -82,7 +84,10 @@ class _Block:
 
 def _is_blank(line: str) -> bool:
     # Zero-width and other format characters are invisible: a line of only those is blank.
-    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in line)
+    stripped = line.strip()
+    if not stripped or stripped[0].isalnum():
+        return not stripped
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in stripped)
 
 
 def _clean(line: str) -> str:
@@ -104,7 +109,7 @@ def _blocks(text: str) -> list[_Block]:
     blocks: list[_Block] = []
     current: list[str] = []
     start = 0
-    for number, raw in enumerate(text.splitlines(), start=1):
+    for number, raw in enumerate(_lines(text), start=1):
         if _is_blank(raw):
             if current:
                 blocks.append(_Block(start, tuple(current)))
@@ -127,11 +132,19 @@ def _decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
         line = data[: e.start].count(b"\n") + 1
         return None, [Problem(path, line, f"not UTF-8 text (byte 0x{data[e.start]:02x}); save the listing as UTF-8")]
     problems = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        bad = next((c for c in raw if unicodedata.category(c) == "Cc" and c != "\t"), None)
-        if bad is not None:
-            problems.append(Problem(path, number, f"control character U+{ord(bad):04X} in text"))
+    seen_lines = set()
+    for m in _CONTROL.finditer(text):
+        line = text.count("\n", 0, m.start()) + 1
+        if line not in seen_lines:
+            seen_lines.add(line)
+            problems.append(Problem(path, line, f"control character U+{ord(m.group(0)):04X} in text"))
     return unicodedata.normalize("NFC", text), problems
+
+
+def _lines(text: str) -> list[str]:
+    # Lines end at \n (and \r\n), as editors count them; str.splitlines would also break at
+    # form feeds and other separators and so name the wrong line in messages.
+    return [line.removesuffix("\r") for line in text.split("\n")]
 
 
 def _looks_like_abstract(block: _Block) -> bool:

@@ -6,6 +6,7 @@ import html
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ import jinja2
 
 from .catalogue import Catalogue, Paper
 from .related import related
+from .search_index import terms
 from .slugs import slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -23,10 +25,11 @@ SUMMARY_LENGTH = 180
 # template syntax all start with punctuation, so nothing in untrusted text can take effect;
 # browsers still show the same characters.
 _PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
+_ENTITY = {c: f"&#{ord(c)};" for c in map(chr, range(33, 127)) if not c.isalnum()}
 
 
 def literal(text: str) -> str:
-    return _PUNCT.sub(lambda m: f"&#{ord(m.group(0))};", " ".join(text.split()))
+    return _PUNCT.sub(lambda m: _ENTITY[m.group(0)], " ".join(text.split()))
 
 
 def yaml_string(text: str) -> str:
@@ -34,6 +37,7 @@ def yaml_string(text: str) -> str:
     return json.dumps(html.escape(" ".join(text.split())))
 
 
+@lru_cache(maxsize=1 << 17)  # each abstract is summarised on several pages
 def summary(text: str) -> str:
     """The abstract's first sentence, cut at a word boundary so a topic list stays scannable."""
     first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
@@ -97,7 +101,7 @@ def render_site(catalogue: Catalogue, settings: SiteSettings) -> dict[str, str]:
     by_topic = {t.id: catalogue.papers_in(t.id) for t in topics}
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    neighbours = related([(p.title, p.abstract) for p in papers])
+    neighbours = related([(terms(p.title), terms(p.abstract)) for p in papers])
     dates = {lst.name: lst.date for lst in catalogue.listings}
     common = {
         "catalogue": catalogue,

@@ -16,6 +16,7 @@ import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
@@ -41,14 +42,17 @@ _TRIM = re.compile(r"^\W+|\W+$", re.ASCII)
 _STOP = frozenset(STOP_WORDS)
 
 
+@lru_cache(maxsize=1 << 19)  # a corpus repeats its words: run the pipeline once per word
+def _term(token: str) -> str | None:
+    token = _TRIM.sub("", token)
+    if not token or token in _STOP:
+        return None
+    return stem(token)
+
+
 def terms(text: str) -> list[str]:
     """lunr.js's default pipeline: tokenizer, trimmer, stop word filter, stemmer."""
-    out = []
-    for token in _SEPARATOR.split(text.lower()):
-        token = _TRIM.sub("", token)
-        if token and token not in _STOP:
-            out.append(stem(token))
-    return out
+    return [t for t in map(_term, _SEPARATOR.split(text.lower())) if t]
 
 
 def shard_of(term: str) -> str:

@@ -9,6 +9,7 @@ tests/test_search_index.py checks this port against lunr.js itself.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _STEP2 = {
     "ational": "ate",
@@ -63,6 +64,7 @@ _5LL = re.compile(r"ll$")
 _5CVC = re.compile("^" + _C + _v + "[^aeiouwxy]$")
 
 
+@lru_cache(maxsize=1 << 18)  # a corpus repeats its words: stem each word once
 def stem(w: str) -> str:
     if len(w) < 3:
         return w

@@ -10,7 +10,7 @@ quantization once in passing is not filed under quantization.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import yamlfile
@@ -28,26 +28,70 @@ class Topic:
     name: str
     description: str
     terms: tuple[str, ...]
-    pattern: re.Pattern[str]
 
 
 @dataclass(frozen=True)
 class Taxonomy:
     topics: tuple[Topic, ...]
     max_topics: int
+    match: Matcher = field(repr=False, compare=False)  # compiled from the topics' terms
 
     def by_id(self) -> dict[str, Topic]:
         return {t.id: t for t in self.topics}
 
 
-def _compile(terms: tuple[str, ...]) -> re.Pattern[str]:
-    parts = []
-    for term in terms:
-        whole = term.endswith("$")
-        words = re.split(r"[\s-]+", term.rstrip("$").strip().lower())
-        body = r"[\s-]+".join(re.escape(w) for w in words)
-        parts.append(body + (r"(?![a-z0-9])" if whole else ""))
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + ")", re.IGNORECASE)
+# Terms match only where a word starts, so a text is scanned once, and at each word start only
+# the terms sharing its first two characters are tried: cost grows with the text, not with
+# the number of terms.
+
+
+def _term_regex(term: str) -> str:
+    whole = term.endswith("$")
+    words = re.split(r"[\s-]+", term.rstrip("$").strip().lower())
+    return r"[\s-]+".join(re.escape(w) for w in words) + (r"(?![a-z0-9])" if whole else "")
+
+
+@dataclass(frozen=True)
+class Matcher:
+    starts: re.Pattern[str]  # finds word starts whose first two characters begin some term
+    # first two characters -> one pattern per topic that has terms starting so (its terms in
+    # taxonomy order, as one alternation), with the topic's index
+    terms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+
+
+def matcher(topics: tuple[Topic, ...]) -> Matcher:
+    grouped: dict[str, dict[int, list[str]]] = {}
+    for i, topic in enumerate(topics):
+        for term in topic.terms:
+            key = term.strip().lower()[:2]
+            grouped.setdefault(key, {}).setdefault(i, []).append(_term_regex(term))
+    index = {
+        key: tuple((re.compile("|".join(regexes)), i) for i, regexes in per_topic.items())
+        for key, per_topic in grouped.items()
+    }
+    by_first: dict[str, list[str]] = {}
+    for key in sorted(index):
+        by_first.setdefault(key[0], []).append(re.escape(key[1:]))
+    # One alternative per first character keeps the regex engine's work per position small.
+    branches = "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in by_first.items())
+    return Matcher(re.compile(rf"(?<![a-z0-9])(?=(?:{branches}))"), index)
+
+
+def _matches(match: Matcher, text: str, n: int) -> list[list[str]]:
+    """Per topic, the texts its terms matched, without overlaps, left to right."""
+    found: list[list[str]] = [[] for _ in range(n)]
+    ends = [0] * n
+    terms = match.terms
+    for m in match.starts.finditer(text):
+        pos = m.start()
+        for pattern, i in terms[text[pos : pos + 2]]:
+            if pos < ends[i]:
+                continue
+            hit = pattern.match(text, pos)
+            if hit:
+                found[i].append(hit.group(0))
+                ends[i] = hit.end()
+    return found
 
 
 def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
@@ -88,22 +132,30 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
         problems += found
         if not found and not terms:
             problems.append(Problem(where, line, f"topic {tid!r} has no terms"))
+        for term in terms:
+            if len(term.strip()) < 2 or not term.strip()[0].isalnum():
+                problems.append(
+                    Problem(where, line, f"topic {tid!r}: term {term!r} must start with 2 letters or digits")
+                )
         if problems:
             continue
-        topics.append(Topic(tid, item["name"].strip(), " ".join(item["description"].split()), terms, _compile(terms)))
+        topics.append(Topic(tid, item["name"].strip(), " ".join(item["description"].split()), terms))
     if problems:
         return None, problems
-    return Taxonomy(tuple(topics), max_topics), []
+    return Taxonomy(tuple(topics), max_topics, matcher(tuple(topics))), []
 
 
-def score(topic: Topic, title: str, abstract: str) -> int:
-    title_terms = {m.group(0).lower() for m in topic.pattern.finditer(title)}
-    mentions = sum(1 for _ in topic.pattern.finditer(abstract))
-    return TITLE_WEIGHT * len(title_terms) + min(mentions, ABSTRACT_CAP)
+def scores(taxonomy: Taxonomy, title: str, abstract: str) -> list[int]:
+    """Each topic's score for a paper, in taxonomy order."""
+    match = taxonomy.match
+    n = len(taxonomy.topics)
+    in_title = _matches(match, title.lower(), n)
+    in_abstract = _matches(match, abstract.lower(), n)
+    return [TITLE_WEIGHT * len(set(t)) + min(len(a), ABSTRACT_CAP) for t, a in zip(in_title, in_abstract, strict=True)]
 
 
 def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, int], ...]:
     """The paper's topics with their scores, most relevant first, at most ``max_topics``."""
-    scored = [(t.id, score(t, title, abstract)) for t in taxonomy.topics]
+    scored = [(t.id, s) for t, s in zip(taxonomy.topics, scores(taxonomy, title, abstract), strict=True)]
     ranked = sorted((s for s in scored if s[1] >= THRESHOLD), key=lambda s: -s[1])
     return tuple(ranked[: taxonomy.max_topics])

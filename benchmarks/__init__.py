@@ -1,0 +1,1 @@
+"""Benchmarks: synthetic listings of any size, and the scale and search benchmarks."""
