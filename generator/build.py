@@ -26,6 +26,17 @@ def default_sources(root: Path) -> cat.Sources:
     )
 
 
+def site_settings(root: Path) -> SiteSettings:
+    """What the pages need from mkdocs.yml, read with MkDocs' own loader."""
+    config_file = root / "mkdocs.yml"
+    if not config_file.exists():
+        return SiteSettings()
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file))
+    return SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
+
+
 def static_files() -> dict[str, str]:
     return {
         p.relative_to(STATIC).as_posix(): p.read_text(encoding="utf-8")

@@ -9,11 +9,10 @@ from collections import Counter
 from pathlib import Path
 
 from . import catalogue as cat
-from .build import build_docs, default_sources
+from .build import build_docs, default_sources, site_settings
 from .diff import compare, load_base
 from .prcomment import render as render_comment
 from .problems import InputError
-from .render import SiteSettings
 
 
 def _sources(args: argparse.Namespace) -> cat.Sources:
@@ -42,16 +41,6 @@ def summary(c: cat.Catalogue) -> str:
     return "\n".join(lines)
 
 
-def _settings(root: Path) -> SiteSettings:
-    config_file = root / "mkdocs.yml"
-    if not config_file.exists():
-        return SiteSettings()
-    from mkdocs.config import load_config
-
-    config = load_config(str(config_file))
-    return SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     parser.add_argument("--root", default=".", help="project folder (default: current)")
@@ -75,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             root = Path(args.root)
             docs = Path(args.docs) if args.docs else root / "docs"
-            report = build_docs(sources, docs, _settings(root))
+            report = build_docs(sources, docs, site_settings(root))
             print(summary(report.catalogue))
             print(
                 f"pages: {report.total} files, {len(report.written)} written, {len(report.deleted)} deleted, in {docs}"

@@ -73,7 +73,10 @@ def documents(catalogue: Catalogue, excerpt) -> list[SearchDoc]:
         SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": t.name, "text": t.description})
         for t in catalogue.taxonomy.topics
     ]
-    for p in catalogue.papers:
+    # Numbered in order of first appearance: new papers arrive in listings that sort last, so
+    # they take new numbers and an added paper rewrites few index files.
+    in_order = sorted(catalogue.papers, key=lambda p: (p.appearances[0].listing, p.appearances[0].line))
+    for p in in_order:
         docs.append(
             SearchDoc(
                 f"papers/{p.slug}.html",

@@ -1,0 +1,248 @@
+"""The scale benchmark: generator stages, full build, yardsticks, sizes and incremental builds.
+
+Prints one table; ratios matter more than seconds on a shared, noisy machine.
+Usage: python -m benchmarks scale [--sizes 1000 10000 100000] [--work DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import shutil
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+from generator.search_index import shard_of, terms
+
+from .project import BIN, make_project, run, tree_size
+from .synth import generate
+
+MKDOCS_TIMEOUT = 600  # the issue allows skipping a full MkDocs build past 10 minutes
+QUERIES = ("quantization", "large language models", "mixture of experts")
+
+PLAIN_CONFIG = """\
+# The yardstick: the same pages with Material and a minimal navigation, nothing of ours.
+site_name: Reading list
+docs_dir: docs
+site_dir: site-plain
+use_directory_urls: false
+theme:
+  name: material
+  font: false
+markdown_extensions: [attr_list, admonition, tables, {toc: {permalink: true}}]
+nav: [index.md, topics/index.md, az/index.md]
+not_in_nav: |
+  /papers/
+  /topics/
+  /az/
+"""
+
+HUGO_CONFIG = """\
+baseURL = "/"
+uglyURLs = true
+disableKinds = ["taxonomy", "term", "RSS", "sitemap", "robotsTXT", "404"]
+[markup.goldmark.renderer]
+unsafe = true
+"""
+HUGO_LAYOUT = "<!doctype html><title>{{ .Title }}</title><body>{{ .Content }}</body>\n"
+
+
+def hugo_site(project: Path) -> Path:
+    site = project / "hugo"
+    if site.exists():
+        shutil.rmtree(site)
+    (site / "layouts" / "_default").mkdir(parents=True)
+    (site / "hugo.toml").write_text(HUGO_CONFIG)
+    for name in ("single.html", "list.html"):
+        (site / "layouts" / "_default" / name).write_text(HUGO_LAYOUT)
+    (site / "layouts" / "index.html").write_text(HUGO_LAYOUT)
+    docs = project / "docs"
+    for md in docs.rglob("*.md"):
+        rel = md.relative_to(docs)
+        # Hugo reads a folder's index.md as a leaf bundle and would hide its siblings.
+        target = site / "content" / (rel.parent / "_index.md" if rel.name == "index.md" else rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(md, target)
+    return site
+
+
+def gz(path: Path) -> int:
+    return len(gzip.compress(path.read_bytes(), 6, mtime=0))
+
+
+def search_sizes(site: Path) -> dict:
+    files = [p for p in (site / "search").rglob("*.js")]
+    shards = {p.stem: p for p in (site / "search" / "t").glob("*.js")}
+    chunks = list((site / "search" / "d").glob("*.js"))
+    loads = []
+    for q in QUERIES:
+        keys = {shard_of(t) for t in terms(q)}
+        loads.append(sum(shards[k].stat().st_size for k in keys if k in shards))
+    return {
+        "raw": sum(p.stat().st_size for p in files),
+        "gzip": sum(gz(p) for p in files),
+        "largest_shard": max((p.stat().st_size for p in shards.values()), default=0),
+        "query_shards": max(loads),
+        "chunk": max((p.stat().st_size for p in chunks), default=0),
+    }
+
+
+def snapshot(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+def incremental(project: Path) -> dict:
+    cmd = [sys.executable, "-m", "generator", "--root", str(project), "build"]
+    again, _, out = run(cmd, project)
+    unchanged = int(out.rsplit(" written", 1)[0].rsplit(" ", 1)[1])
+    seeds = project / "seeds"
+    first = sorted(seeds.glob("*.txt"))[0].read_text().split("\n\n")
+    title, abstract = "An Entirely New Paper on Incremental Static Site Builds", first[-1].strip()
+    (seeds / "999999_added.txt").write_text(f"Mar 31\n\n{title}\n\n{abstract}\n")
+    before = snapshot(project / "docs")
+    one, _, out = run(cmd, project)
+    after = snapshot(project / "docs")
+    changed = Counter(k.split("/")[0] if "/" in k else k for k in after if before.get(k) != after[k])
+    written = ", ".join(f"{folder} {count}" for folder, count in sorted(changed.items()))
+    (seeds / "999999_added.txt").unlink()
+    run(cmd, project)
+    return {"again_s": again, "again_written": unchanged, "add_one_s": one, "add_one": written}
+
+
+def bench(n: int, work: Path) -> dict:
+    project = make_project(work / f"n{n}")
+    generate(n, project / "seeds")
+    r: dict = {"n": n}
+    _, _, out = run([sys.executable, "-m", "benchmarks.stages", str(project)], project)
+    r["stages"] = json.loads(out)
+    papers = project / "docs" / "papers"
+    pages = sorted(papers.glob("*.md"))
+    r["paper_md_max"] = max(p.stat().st_size for p in pages)
+    r["incremental"] = incremental(project)
+    try:
+        r["mkdocs_s"], r["mkdocs_mb"], _ = run([str(BIN / "mkdocs"), "build", "--quiet"], project, MKDOCS_TIMEOUT)
+        site = project / "site"
+        r["site_mb"] = tree_size(site) / 2**20
+        r["paper_html_max"] = max(p.stat().st_size for p in (site / "papers").glob("*.html"))
+        r["search"] = search_sizes(site)
+    except subprocess.TimeoutExpired:
+        r["mkdocs_s"] = None
+    (project / "mkdocs-plain.yml").write_text(PLAIN_CONFIG)
+    try:
+        r["plain_s"], _, _ = run(
+            [str(BIN / "mkdocs"), "build", "--quiet", "-f", "mkdocs-plain.yml"], project, MKDOCS_TIMEOUT
+        )
+    except subprocess.TimeoutExpired:
+        r["plain_s"] = None
+    hugo = shutil.which("hugo")
+    if hugo:
+        r["hugo_s"], _, _ = run([hugo, "--quiet", "-s", str(hugo_site(project))], project)
+    shutil.rmtree(project / "hugo", ignore_errors=True)
+    return r
+
+
+def fmt(value, spec=".1f", unit="") -> str:
+    return "skipped" if value is None else f"{value:{spec}}{unit}"
+
+
+def table(results: list[dict]) -> str:
+    rows = [("papers", lambda r: f"{r['n']:,}")]
+    stage = lambda k: lambda r: fmt(r["stages"][k], ".2f", " s")  # noqa: E731
+    rows += [(f"generator: {k}", stage(k)) for k in ("read", "classify", "related", "render", "search_index", "write")]
+    rows += [
+        ("generator total (incl. index)", stage("total")),
+        ("generator per 1,000 papers", lambda r: f"{r['stages']['total'] / r['n'] * 1000:.2f} s"),
+        ("generator peak memory", lambda r: f"{r['stages']['peak_mb']:.0f} MB"),
+        ("full mkdocs build (ours)", lambda r: fmt(r["mkdocs_s"], ".1f", " s")),
+        ("plain mkdocs build, same pages", lambda r: fmt(r["plain_s"], ".1f", " s")),
+        ("hugo, same Markdown", lambda r: fmt(r.get("hugo_s"), ".2f", " s")),
+        (
+            "ours / plain mkdocs",
+            lambda r: fmt(r["mkdocs_s"] / r["plain_s"] if r["mkdocs_s"] and r["plain_s"] else None, ".2f", "x"),
+        ),
+        (
+            "plain mkdocs / hugo",
+            lambda r: fmt(r["plain_s"] / r["hugo_s"] if r["plain_s"] and r.get("hugo_s") else None, ".0f", "x"),
+        ),
+        ("mkdocs build peak memory", lambda r: fmt(r.get("mkdocs_mb"), ".0f", " MB")),
+        ("site size", lambda r: fmt(r.get("site_mb"), ".0f", " MB")),
+        ("largest paper page (HTML)", lambda r: fmt(r.get("paper_html_max"), ",", " B")),
+        ("largest paper page (Markdown)", lambda r: f"{r['paper_md_max']:,} B"),
+        (
+            "search index, all files",
+            lambda r: (
+                f"{r['search']['raw'] / 2**20:.1f} MB raw, {r['search']['gzip'] / 2**20:.1f} MB gzip"
+                if "search" in r
+                else "skipped"
+            ),
+        ),
+        (
+            "search: largest shard",
+            lambda r: fmt(r["search"]["largest_shard"] / 1024 if "search" in r else None, ".0f", " KB"),
+        ),
+        (
+            "search: shards one query loads (max of 3)",
+            lambda r: fmt(r["search"]["query_shards"] / 1024 if "search" in r else None, ".0f", " KB"),
+        ),
+        (
+            "rebuild, nothing changed",
+            lambda r: f"{r['incremental']['again_s']:.1f} s, {r['incremental']['again_written']} files written",
+        ),
+        ("rebuild, one paper added", lambda r: f"{r['incremental']['add_one_s']:.1f} s"),
+        ("  files it rewrote, by folder", lambda r: r["incremental"]["add_one"]),
+    ]
+    width = max(len(name) for name, _ in rows)
+    cols = [[get(r) for r in results] for _, get in rows]
+    colw = [max(len(c[i]) for c in cols) for i in range(len(results))]
+    lines = []
+    for (name, _), values in zip(rows, cols, strict=True):
+        lines.append(f"{name:<{width}}  " + "  ".join(f"{v:>{w}}" for v, w in zip(values, colw, strict=True)))
+        if name == "papers":
+            lines.append("-" * len(lines[-1]))
+    return "\n".join(lines)
+
+
+def budgets(results: list[dict]) -> list[str]:
+    out = []
+    for r in results:
+        gen = r["stages"]["total"] - r["stages"]["search_index"] - r["stages"]["write"]
+        if r["n"] == 10_000:
+            out.append(
+                f"generator at 10,000 (read, classify, related, render): {gen:.1f} s, budget 5 s: "
+                + ("met" if gen <= 5 else "NOT MET")
+            )
+            if r["mkdocs_s"] and r["plain_s"]:
+                ratio = r["mkdocs_s"] / r["plain_s"]
+                out.append(
+                    f"full build at 10,000: {ratio:.2f}x plain mkdocs, budget 1.3x: "
+                    + ("met" if ratio <= 1.3 else "NOT MET")
+                )
+        if r["n"] == 100_000:
+            out.append(f"generator at 100,000: {gen:.1f} s, budget 60 s: " + ("met" if gen <= 60 else "NOT MET"))
+            if r["mkdocs_s"] is None:
+                out.append("full mkdocs build at 100,000: skipped, it ran past 10 minutes")
+        out.append(f"incremental at {r['n']:,}: unchanged rebuild wrote {r['incremental']['again_written']} files")
+    pages = [r.get("paper_html_max") for r in results if r.get("paper_html_max")]
+    if len(pages) > 1:
+        out.append(
+            f"largest paper page from {results[0]['n']:,} to {results[-1]['n']:,} papers: {min(pages):,} to {max(pages):,} bytes"
+        )
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks scale")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000])
+    parser.add_argument("--work", type=Path, default=Path("bench-out"))
+    args = parser.parse_args(argv)
+    results = []
+    for n in args.sizes:
+        print(f"... {n:,} papers", file=sys.stderr, flush=True)
+        results.append(bench(n, args.work.resolve()))
+    print(table(results))
+    print()
+    print("\n".join(budgets(results)))
+    (args.work / "scale.json").write_text(json.dumps(results, indent=1))

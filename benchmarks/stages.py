@@ -1,0 +1,56 @@
+"""One cold generator run, stage by stage, in its own process: prints JSON timings and peak memory.
+
+Usage: python -m benchmarks.stages PROJECT_DIR
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+from generator import catalogue as cat
+from generator.build import default_sources, site_settings, static_files
+from generator.listings import read_listings
+from generator.related import related
+from generator.render import render_site, summary, write_tree
+from generator.search_index import build_index, documents, terms
+
+
+def main() -> None:
+    root = Path(sys.argv[1])
+    sources = default_sources(root)
+    t = {}
+    settings = site_settings(root)  # read before timing: loading mkdocs.yml is not the generator's work
+    start = time.perf_counter()
+    listings, problems = read_listings(sources.seeds)
+    t["read"] = time.perf_counter() - start
+    mark = time.perf_counter()
+    taxonomy, _ = cat.load_taxonomy(sources.taxonomy)
+    curation, _ = cat.load_curation(sources.curation)
+    catalogue, problems = cat.build_catalogue(listings, taxonomy, curation)
+    assert not problems, problems[:3]
+    t["classify"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    related([(terms(p.title), terms(p.abstract)) for p in catalogue.papers])
+    t["related"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    files = render_site(catalogue, settings)  # computes related papers again, counted below
+    t["render"] = time.perf_counter() - mark - t["related"]
+    mark = time.perf_counter()
+    files.update(build_index(documents(catalogue, summary)))
+    t["search_index"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    files.update(static_files())
+    write_tree(files, root / "docs", owned=(".",))
+    t["write"] = time.perf_counter() - mark
+    t["total"] = time.perf_counter() - start - t["related"]  # related counted once
+    t["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t["papers"] = len(catalogue.papers)
+    print(json.dumps(t))
+
+
+if __name__ == "__main__":
+    main()
