@@ -45,36 +45,66 @@ class Taxonomy:
 # the number of terms.
 
 
-def _term_regex(term: str) -> str:
-    whole = term.endswith("$")
+_SEP = "[\\s-]+"
+_END = "(?![a-z0-9])"
+
+
+def _atoms(term: str) -> list[str]:
+    """A term as regex atoms: its characters, a separator between words, an end-of-word check."""
     words = re.split(r"[\s-]+", term.rstrip("$").strip().lower())
-    return r"[\s-]+".join(re.escape(w) for w in words) + (r"(?![a-z0-9])" if whole else "")
+    atoms: list[str] = []
+    for k, word in enumerate(words):
+        if k:
+            atoms.append(_SEP)
+        atoms += [re.escape(c) for c in word]
+    return atoms + ([_END] if term.endswith("$") else [])
+
+
+def _trie_regex(sequences: list[list[str]]) -> str:
+    """One regex matching any of the atom sequences, shaped as a trie so the engine never
+    retries a shared prefix: this is what keeps the scan fast with hundreds of terms."""
+    trie: dict = {}
+    for atoms in sequences:
+        node = trie
+        for atom in atoms:
+            node = node.setdefault(atom, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        branches = [atom + build(child) for atom, child in sorted(node.items()) if atom]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # A term ending here matches even if longer terms do not: what follows is optional.
+        return f"(?:{body})?" if "" in node else body
+
+    return build(trie)
 
 
 @dataclass(frozen=True)
 class Matcher:
-    starts: re.Pattern[str]  # finds word starts whose first two characters begin some term
+    starts: re.Pattern[str]  # finds the word starts where some term matches
     # first two characters -> one pattern per topic that has terms starting so (its terms in
     # taxonomy order, as one alternation), with the topic's index
     terms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+
+
+def _key(text: str) -> str:
+    # A term's separator matches a space or a hyphen: both give the same key.
+    return text[:2].replace("-", " ").replace("\t", " ").replace("\n", " ")
 
 
 def matcher(topics: tuple[Topic, ...]) -> Matcher:
     grouped: dict[str, dict[int, list[str]]] = {}
     for i, topic in enumerate(topics):
         for term in topic.terms:
-            key = term.strip().lower()[:2]
-            grouped.setdefault(key, {}).setdefault(i, []).append(_term_regex(term))
+            grouped.setdefault(_key(term.strip().lower()), {}).setdefault(i, []).append("".join(_atoms(term)))
     index = {
         key: tuple((re.compile("|".join(regexes)), i) for i, regexes in per_topic.items())
         for key, per_topic in grouped.items()
     }
-    by_first: dict[str, list[str]] = {}
-    for key in sorted(index):
-        by_first.setdefault(key[0], []).append(re.escape(key[1:]))
-    # One alternative per first character keeps the regex engine's work per position small.
-    branches = "|".join(f"{re.escape(c)}(?:{'|'.join(rest)})" for c, rest in by_first.items())
-    return Matcher(re.compile(rf"(?<![a-z0-9])(?=(?:{branches}))"), index)
+    every_term = _trie_regex([_atoms(term) for topic in topics for term in topic.terms])
+    return Matcher(re.compile(rf"(?<![a-z0-9])(?={every_term})"), index)
 
 
 def _matches(match: Matcher, text: str, n: int) -> list[list[str]]:
@@ -84,7 +114,7 @@ def _matches(match: Matcher, text: str, n: int) -> list[list[str]]:
     terms = match.terms
     for m in match.starts.finditer(text):
         pos = m.start()
-        for pattern, i in terms[text[pos : pos + 2]]:
+        for pattern, i in terms.get(_key(text[pos : pos + 2]), ()):
             if pos < ends[i]:
                 continue
             hit = pattern.match(text, pos)
