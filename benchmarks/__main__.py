@@ -1,22 +1,23 @@
-"""python -m benchmarks [scale|search] [options]: with no argument, both, at their default sizes."""
+"""python -m benchmarks [scale|search|serve] [options]: with no argument, all three at their default sizes."""
 
 from __future__ import annotations
 
 import sys
 
-from . import scale, search
+from . import scale, search, serve
+
+BENCHMARKS = {"scale": scale.main, "search": search.main, "serve": serve.main}
 
 
 def main() -> None:
     which = sys.argv[1] if len(sys.argv) > 1 else "all"
-    rest = sys.argv[2:]
-    if which in ("scale", "all"):
-        scale.main(rest if which == "scale" else [])
-    if which in ("search", "all"):
-        if which == "all":
-            print()
-        search.main(rest if which == "search" else [])
-    if which not in ("scale", "search", "all"):
+    if which == "all":
+        for name, run in BENCHMARKS.items():
+            print(f"\n== {name}")
+            run([])
+    elif which in BENCHMARKS:
+        BENCHMARKS[which](sys.argv[2:])
+    else:
         print(__doc__, file=sys.stderr)
         sys.exit(2)
 
