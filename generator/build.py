@@ -6,8 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalogue as cat
+from .related import related
 from .render import SiteSettings, render_site, summary, write_tree
-from .search_index import build_index, documents
+from .search_index import build_index, documents, terms
 
 STATIC = Path(__file__).parent / "static"
 
@@ -48,8 +49,11 @@ def static_files() -> dict[str, str]:
 def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> BuildReport:
     """Validate everything, then write docs/. docs/ belongs to the generator: stray files go."""
     catalogue = cat.load(sources)
-    files = render_site(catalogue, settings)
+    # Each paper's terms, computed once: related papers and the search index both use them.
+    paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
+    neighbours = related([paper_terms[p.slug] for p in catalogue.papers])
+    files = render_site(catalogue, settings, neighbours)
     files.update(static_files())
-    files.update(build_index(documents(catalogue, summary)))
+    files.update(build_index(documents(catalogue, summary, paper_terms)))
     written, deleted = write_tree(files, docs, owned=(".",))
     return BuildReport(catalogue, written, deleted, len(files))

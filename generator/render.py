@@ -13,8 +13,6 @@ from urllib.parse import quote
 import jinja2
 
 from .catalogue import Catalogue, Paper
-from .related import related
-from .search_index import terms
 from .slugs import slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -94,14 +92,15 @@ def paper_record(paper: Paper, catalogue: Catalogue) -> dict:
     }
 
 
-def render_site(catalogue: Catalogue, settings: SiteSettings) -> dict[str, str]:
-    """Every generated file under docs/, as relative path -> text."""
+def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[tuple[int, ...]]) -> dict[str, str]:
+    """Every generated file under docs/, as relative path -> text.
+
+    neighbours[i] are the indices of paper i's related papers (catalogue.papers order)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     by_topic = {t.id: catalogue.papers_in(t.id) for t in topics}
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    neighbours = related([(terms(p.title), terms(p.abstract)) for p in papers])
     dates = {lst.name: lst.date for lst in catalogue.listings}
     common = {
         "catalogue": catalogue,
@@ -151,10 +150,10 @@ def render_site(catalogue: Catalogue, settings: SiteSettings) -> dict[str, str]:
                 latest_papers.append(by_slug[slug])
     out["index.md"] = env.get_template("home.md.j2").render(common, latest=latest, latest_papers=latest_papers)
 
-    records = [paper_record(p, catalogue) for p in papers]
-    out["papers.json"] = (
-        json.dumps({"version": 1, "papers": records}, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    )
+    # One paper per line: readable and diffable, and each line uses json's C encoder (indent=
+    # would switch the whole file to the pure-Python one, 7x slower at 10,000 papers).
+    lines = ",\n".join(json.dumps(paper_record(p, catalogue), ensure_ascii=False, sort_keys=True) for p in papers)
+    out["papers.json"] = '{"papers": [\n' + lines + '\n], "version": 1}\n'
     return out
 
 

@@ -33,7 +33,7 @@ class SearchDoc:
     location: str
     title: str
     excerpt: str
-    fields: dict[str, str]
+    fields: dict[str, list[str]]  # field -> its terms
 
 
 _SEPARATOR = re.compile(r"[\s\-]+")
@@ -67,22 +67,28 @@ def _script(call: str, *args) -> str:
     return f"{call}({body});\n"
 
 
-def documents(catalogue: Catalogue, excerpt) -> list[SearchDoc]:
-    names = catalogue.taxonomy.by_id()
+def documents(catalogue: Catalogue, excerpt, paper_terms: dict[str, tuple[list[str], list[str]]]) -> list[SearchDoc]:
+    """What is indexed: topics, then papers with their (title, abstract) terms by slug."""
     docs = [
-        SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": t.name, "text": t.description})
+        SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": terms(t.name), "text": terms(t.description)})
         for t in catalogue.taxonomy.topics
     ]
+    topic_terms = {t.id: terms(t.name) for t in catalogue.taxonomy.topics}
     # Numbered in order of first appearance: new papers arrive in listings that sort last, so
     # they take new numbers and an added paper rewrites few index files.
     in_order = sorted(catalogue.papers, key=lambda p: (p.appearances[0].listing, p.appearances[0].line))
     for p in in_order:
+        title_terms, abstract_terms = paper_terms[p.slug]
         docs.append(
             SearchDoc(
                 f"papers/{p.slug}.html",
                 p.title,
                 excerpt(p.abstract),
-                {"title": p.title, "text": p.abstract, "topics": " ".join(names[t].name for t in p.topic_ids)},
+                {
+                    "title": title_terms,
+                    "text": abstract_terms,
+                    "topics": [w for t in p.topic_ids for w in topic_terms[t]],
+                },
             )
         )
     return docs
@@ -92,9 +98,9 @@ def build_index(docs: list[SearchDoc]) -> dict[str, str]:
     """Relative path under docs/ -> script text."""
     postings: dict[str, dict[int, int]] = defaultdict(dict)
     for i, doc in enumerate(docs):
-        for field, text in doc.fields.items():
+        for field, field_terms in doc.fields.items():
             weight = FIELD_WEIGHTS[field]
-            for term in terms(text):
+            for term in field_terms:
                 row = postings[term]
                 row[i] = row.get(i, 0) + weight
     shards: dict[str, dict[str, list[int]]] = defaultdict(dict)

@@ -36,7 +36,7 @@ process.stdin.on("end", () => {
 @pytest.fixture(scope="module")
 def seed_index():
     c = cat.load(default_sources(ROOT))
-    return c, build_index(documents(c, summary))
+    return c, build_index(documents(c, summary, {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers}))
 
 
 def test_index_terms_equal_lunr_js_terms_for_every_word_of_the_seeds():
