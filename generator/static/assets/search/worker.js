@@ -28,14 +28,17 @@ self.__searchMeta = (m) => { meta = m; meta.shardSet = new Set(m.shards); };
 self.__searchShard = (key, terms) => { shards[key] = terms; };
 self.__searchDocs = (n, docs) => { chunks[n] = docs; };
 
-async function load(url) {
-  // Synchronous in a real worker; a promise under the iframe-worker shim. Await covers both.
-  await importScripts(String(url));
+async function load(...urls) {
+  // One call for several files: a real worker fetches them in parallel. Synchronous there,
+  // a promise under the iframe-worker shim; await covers both.
+  if (urls.length) await importScripts(...urls.map(String));
 }
 
+// Started at once, not on Material's SETUP message, so loading overlaps the page's own start.
+const ready = load(new URL("../vendor/lunr/lunr.min.js", here), new URL("meta.js", base));
+
 async function setup() {
-  await load(new URL("../vendor/lunr/lunr.min.js", here));
-  await load(new URL("meta.js", base));
+  await ready;
 }
 
 function shardOf(term) {
@@ -88,7 +91,7 @@ async function search(query) {
   if (!tokens.length) return { items: [] };
   const needed = [...new Set(tokens.map((t) => shardOf(t.stem || t.raw)))]
     .filter((key) => meta.shardSet.has(key) && !(key in shards));
-  for (const key of needed) await load(new URL(`t/${key}.js`, base));
+  await load(...needed.map((key) => new URL(`t/${key}.js`, base)));
 
   const N = meta.count;
   const scores = new Map();
@@ -118,9 +121,9 @@ async function search(query) {
   const ranked = [...scores]
     .map(([doc, s]) => [doc, s * (matched.get(doc).size / tokens.length) ** 2])
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, MAX_RESULTS * 2);
+    .slice(0, MAX_RESULTS);
   const wanted = [...new Set(ranked.map(([doc]) => Math.floor(doc / meta.chunk)))].filter((n) => !(n in chunks));
-  for (const n of wanted) await load(new URL(`d/${n}.js`, base));
+  await load(...wanted.map((n) => new URL(`d/${n}.js`, base)));
 
   const q = normalise(query);
   const words = tokens.map((t) => t.raw);
