@@ -10,14 +10,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402  (one place for the browser's flags)
+
 SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
 
 
@@ -29,7 +24,7 @@ def main() -> None:
     topic = site / "topics" / "quantization.html"
     pages = {"home": site / "index.html", "topic": topic, "paper": paper}
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size, (w, h) in SIZES.items():
             page = browser.new_page(viewport={"width": w, "height": h})
             for name, path in pages.items():
