@@ -55,9 +55,16 @@ class Catalogue:
         # Dates carry no year, so file-name order decides: new listings get higher names.
         return self.listings[-1] if self.listings else None
 
-    def papers_in(self, topic_id: str) -> list[Paper]:
-        scored = [(dict(p.topics)[topic_id], p) for p in self.papers if topic_id in p.topic_ids]
-        return [p for _, p in sorted(scored, key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug))]
+    def by_topic(self) -> dict[str, list[Paper]]:
+        """Each topic's papers, most relevant first (then by title), in one pass over the papers."""
+        scored: dict[str, list[tuple[int, Paper]]] = {t.id: [] for t in self.taxonomy.topics}
+        for p in self.papers:
+            for topic_id, score in p.topics:
+                scored[topic_id].append((score, p))
+        return {
+            t: [p for _, p in sorted(items, key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug))]
+            for t, items in scored.items()
+        }
 
     def untopical(self) -> list[Paper]:
         return [p for p in self.papers if not p.topics]
@@ -74,9 +81,7 @@ def _same_text(a: str, b: str) -> bool:
     return " ".join(a.split()) == " ".join(b.split())
 
 
-def _merge(
-    entries: list[Entry], dates: dict[str, str | None], curated, paths: dict[str, str]
-) -> tuple[str, list[Problem]]:
+def _merge(entries: list[Entry], curated, paths: dict[str, str]) -> tuple[str, list[Problem]]:
     """Pick the abstract for one paper's entries; conflicting texts need a curator's word."""
     first = entries[0]
     texts = []
@@ -129,7 +134,7 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
     by_topic = taxonomy.by_id()
     for key, entries in groups.items():
         curated = curation.papers.get(key)
-        abstract, found = _merge(entries, dates, curated, paths)
+        abstract, found = _merge(entries, curated, paths)
         problems += found
         first = entries[0]
         slug = slugify(first.title)

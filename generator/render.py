@@ -98,17 +98,15 @@ def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[t
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
-    by_topic = {t.id: catalogue.papers_in(t.id) for t in topics}
+    by_topic = catalogue.by_topic()
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    dates = {lst.name: lst.date for lst in catalogue.listings}
     common = {
         "catalogue": catalogue,
         "topics": topics,
         "topic_names": catalogue.taxonomy.by_id(),
         "counts": {t.id: len(by_topic[t.id]) for t in topics},
         "settings": settings,
-        "dates": dates,
     }
     out: dict[str, str] = {}
 
