@@ -15,6 +15,9 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
 
 from generator.slugs import slugify
 
@@ -55,23 +58,25 @@ def measure(n: int, work: Path) -> dict:
     port = _free_port()
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     server = subprocess.Popen(
-        [str(BIN / "mkdocs"), "serve", "--dirty", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+        [str(BIN / "mkdocs"), "serve", "--dirty", "--no-strict", "-a", f"127.0.0.1:{port}"],
         cwd=project,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
-        url = f"http://127.0.0.1:{port}/papers/{slugify(title)}.html"
+        # mkdocs serve mounts the site at site_url's path (/REPO/ for the placeholder).
+        mount = urlsplit(yaml.safe_load((project / "mkdocs.yml").read_text())["site_url"]).path
+        url = f"http://127.0.0.1:{port}{mount}papers/{slugify(title)}.html"
         first = _wait_for(url, "<h1", timeout=900)
         if first is None:
             return {"n": n, "first_build_s": None, "edit_s": None}
-        time.sleep(2)  # let the watcher settle after the first build
+        time.sleep(5)  # let the rebuild that the first build's own writes trigger finish
         marker = "Edited while serving, marker 4242."
         blocks[6] = blocks[6].rstrip() + " " + marker
         start = time.perf_counter()
         listing.write_text("\n\n".join(blocks), encoding="utf-8")
-        shown = _wait_for(url, marker, timeout=120)
+        shown = _wait_for(url, "marker 4242", timeout=120)  # pages encode punctuation
         return {"n": n, "first_build_s": first, "edit_s": None if shown is None else time.perf_counter() - start}
     finally:
         server.terminate()

@@ -14,6 +14,19 @@ from generator.render import SiteSettings
 log = logging.getLogger("mkdocs.hooks.generator")
 
 
+class _LastRun:
+    """What the generator saw the last time it ran in this process (mkdocs serve lives long)."""
+
+    inputs: tuple | None = None
+    docs: tuple | None = None
+
+
+def _fingerprint(*paths: Path) -> tuple:
+    """Names, sizes and modification times of the files at or below the given paths."""
+    files = (q for p in paths for q in ([p] if p.is_file() else sorted(p.rglob("*"))))
+    return tuple((str(f), st.st_mtime_ns, st.st_size) for f in files if f.is_file() and (st := f.stat()))
+
+
 def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
@@ -21,11 +34,23 @@ def _root(config) -> Path:
 def on_pre_build(config) -> None:
     # Runs before MkDocs collects docs/, so the pages it builds are the fresh ones.
     root = _root(config)
+    docs = Path(config.docs_dir)
+    sources = default_sources(root)
+    here = Path(__file__).parent
+    inputs = _fingerprint(
+        sources.seeds, sources.taxonomy.parent, here / "templates", here / "static", root / "mkdocs.yml"
+    )
+    # The generator's own writes to docs/ make mkdocs serve build again: with nothing changed
+    # since, that build need not run the generator.
+    if inputs == _LastRun.inputs and _fingerprint(docs) == _LastRun.docs:
+        log.info("generator: inputs unchanged since its last run")
+        return
     settings = SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
     try:
-        report = build_docs(default_sources(root), Path(config.docs_dir), settings)
+        report = build_docs(sources, docs, settings)
     except InputError as e:
         raise PluginError("the listings have problems:\n" + "\n".join(str(p) for p in e.problems)) from None
+    _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
     log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))
 
 

@@ -21,7 +21,7 @@ TITLE_BOOST = 2
 _LOG_TF = [0.0] + [1 + math.log(tf) for tf in range(1, 64)]
 
 
-def _counts(title: list[str], abstract: list[str]) -> Counter[str]:
+def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
     counts = Counter(t for t in abstract if len(t) > 2)
     for t in title:
         if len(t) > 2:
@@ -29,7 +29,7 @@ def _counts(title: list[str], abstract: list[str]) -> Counter[str]:
     return counts
 
 
-def related(texts: Sequence[tuple[list[str], list[str]]], k: int = 5) -> list[tuple[int, ...]]:
+def related(texts: Sequence[tuple[Sequence[str], Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
     """For each paper's (title terms, abstract terms), the indices of up to k most similar others."""
     n = len(texts)
     counts = [_counts(t, a) for t, a in texts]

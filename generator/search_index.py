@@ -33,7 +33,7 @@ class SearchDoc:
     location: str
     title: str
     excerpt: str
-    fields: dict[str, list[str]]  # field -> its terms
+    fields: dict[str, tuple[str, ...]]  # field -> its terms
 
 
 _SEPARATOR = re.compile(r"[\s\-]+")
@@ -50,9 +50,10 @@ def _term(token: str) -> str | None:
     return stem(token)
 
 
-def terms(text: str) -> list[str]:
+@lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged texts cost nothing
+def terms(text: str) -> tuple[str, ...]:
     """lunr.js's default pipeline: tokenizer, trimmer, stop word filter, stemmer."""
-    return [t for t in map(_term, _SEPARATOR.split(text.lower())) if t]
+    return tuple(t for t in map(_term, _SEPARATOR.split(text.lower())) if t)
 
 
 def shard_of(term: str) -> str:
@@ -67,7 +68,9 @@ def _script(call: str, *args) -> str:
     return f"{call}({body});\n"
 
 
-def documents(catalogue: Catalogue, excerpt, paper_terms: dict[str, tuple[list[str], list[str]]]) -> list[SearchDoc]:
+def documents(
+    catalogue: Catalogue, excerpt, paper_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+) -> list[SearchDoc]:
     """What is indexed: topics, then papers with their (title, abstract) terms by slug."""
     docs = [
         SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": terms(t.name), "text": terms(t.description)})
@@ -87,7 +90,7 @@ def documents(catalogue: Catalogue, excerpt, paper_terms: dict[str, tuple[list[s
                 {
                     "title": title_terms,
                     "text": abstract_terms,
-                    "topics": [w for t in p.topic_ids for w in topic_terms[t]],
+                    "topics": tuple(w for t in p.topic_ids for w in topic_terms[t]),
                 },
             )
         )

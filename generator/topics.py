@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from . import yamlfile
@@ -184,6 +185,7 @@ def scores(taxonomy: Taxonomy, title: str, abstract: str) -> list[int]:
     return [TITLE_WEIGHT * len(set(t)) + min(len(a), ABSTRACT_CAP) for t, a in zip(in_title, in_abstract, strict=True)]
 
 
+@lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged papers cost nothing
 def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, int], ...]:
     """The paper's topics with their scores, most relevant first, at most ``max_topics``."""
     scored = [(t.id, s) for t, s in zip(taxonomy.topics, scores(taxonomy, title, abstract), strict=True)]
