@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -38,7 +39,18 @@ def run(cmd: list[str], cwd: Path, timeout: float | None = None) -> tuple[float,
         *cmd,
     ]
     start = time.perf_counter()
-    result = subprocess.run(wrapper, cwd=cwd, capture_output=True, text=True, timeout=timeout, env=env)
+    # A session of its own, so a timeout ends the command's whole process tree, not only
+    # the wrapper (an orphaned MkDocs build would skew every later measurement).
+    proc = subprocess.Popen(
+        wrapper, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, start_new_session=True
+    )
+    try:
+        stdout, stderr = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    result = subprocess.CompletedProcess(wrapper, proc.returncode, stdout, stderr)
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} failed:\n{result.stderr[-2000:]}")
