@@ -73,10 +73,11 @@ def gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 6, mtime=0))
 
 
-def search_sizes(site: Path) -> dict:
-    files = [p for p in (site / "search").rglob("*.js")]
-    shards = {p.stem: p for p in (site / "search" / "t").glob("*.js")}
-    chunks = list((site / "search" / "d").glob("*.js"))
+def search_sizes(docs: Path) -> dict:
+    """Sizes of the generator's index files (the same bytes MkDocs copies into site/search/)."""
+    files = [p for p in (docs / "search").rglob("*.js")]
+    shards = {p.stem: p for p in (docs / "search" / "t").glob("*.js")}
+    chunks = list((docs / "search" / "d").glob("*.js"))
     loads = []
     for q in QUERIES:
         keys = {shard_of(t) for t in terms(q)}
@@ -121,13 +122,13 @@ def bench(n: int, work: Path) -> dict:
     papers = project / "docs" / "papers"
     pages = sorted(papers.glob("*.md"))
     r["paper_md_max"] = max(p.stat().st_size for p in pages)
+    r["search"] = search_sizes(project / "docs")
     r["incremental"] = incremental(project)
     try:
         r["mkdocs_s"], r["mkdocs_mb"], _ = run([str(BIN / "mkdocs"), "build", "--quiet"], project, MKDOCS_TIMEOUT)
         site = project / "site"
         r["site_mb"] = tree_size(site) / 2**20
         r["paper_html_max"] = max(p.stat().st_size for p in (site / "papers").glob("*.html"))
-        r["search"] = search_sizes(site)
     except subprocess.TimeoutExpired:
         r["mkdocs_s"] = None
     (project / "mkdocs-plain.yml").write_text(PLAIN_CONFIG)
