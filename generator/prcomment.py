@@ -12,16 +12,12 @@ import json
 import re
 import sys
 
+from .escape import literal
+
 MARKER = "<!-- reading-list-preview -->"
 LIMIT = 200  # GitHub caps comments at 65,536 characters
-_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
 _SLUG = re.compile(r"[a-z0-9]+(?:--?[a-z0-9]+)*")
 _FIELDS = {"title", "abstract", "topics", "arxiv", "code", "project", "note"}
-
-
-def _literal(text: str) -> str:
-    # Titles come from the pull request: no Markdown, HTML or @mention in them may take effect.
-    return _PUNCT.sub(lambda m: f"&#{ord(m.group(0))};", " ".join(str(text).split()))
 
 
 def _section(name: str, items: list, base: str, link: bool) -> list[str]:
@@ -30,7 +26,7 @@ def _section(name: str, items: list, base: str, link: bool) -> list[str]:
     lines = [f"**{name} ({len(items)})**", ""]
     for item in items[:LIMIT]:
         slug = str(item.get("slug", ""))
-        title = _literal(item.get("title", ""))
+        title = literal(str(item.get("title", "")))  # titles come from the pull request
         line = f"- [{title}]({base}papers/{slug}.html)" if link and _SLUG.fullmatch(slug) else f"- {title}"
         fields = [f for f in item.get("fields", []) if f in _FIELDS]
         if fields:

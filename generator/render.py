@@ -13,21 +13,12 @@ from urllib.parse import quote
 import jinja2
 
 from .catalogue import Catalogue, Paper
+from .escape import literal
 from .slugs import slugify
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 200  # papers per topic or index page: a page's size must not grow with the list
 SUMMARY_LENGTH = 180
-
-# Every ASCII punctuation mark becomes a numeric character reference. Markdown, HTML and
-# template syntax all start with punctuation, so nothing in untrusted text can take effect;
-# browsers still show the same characters.
-_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
-_ENTITY = {c: f"&#{ord(c)};" for c in map(chr, range(33, 127)) if not c.isalnum()}
-
-
-def literal(text: str) -> str:
-    return _PUNCT.sub(lambda m: _ENTITY[m.group(0)], " ".join(text.split()))
 
 
 def yaml_string(text: str) -> str:
