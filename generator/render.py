@@ -15,6 +15,7 @@ import jinja2
 from .catalogue import Catalogue, Paper
 from .escape import literal
 from .slugs import slugify
+from .topics import Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 200  # papers per topic or index page: a page's size must not grow with the list
@@ -69,8 +70,7 @@ def _pages(items: list, base: str) -> list[tuple[str, list, int]]:
     return [(base if n == 1 else f"{base}-{n}", chunk, n) for n, chunk in enumerate(chunks, start=1)]
 
 
-def paper_record(paper: Paper, catalogue: Catalogue) -> dict:
-    names = catalogue.taxonomy.by_id()
+def paper_record(paper: Paper, names: dict[str, Topic]) -> dict:
     return {
         "slug": paper.slug,
         "title": paper.title,
@@ -141,7 +141,8 @@ def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[t
 
     # One paper per line: readable and diffable, and each line uses json's C encoder (indent=
     # would switch the whole file to the pure-Python one, 7x slower at 10,000 papers).
-    lines = ",\n".join(json.dumps(paper_record(p, catalogue), ensure_ascii=False, sort_keys=True) for p in papers)
+    names = common["topic_names"]
+    lines = ",\n".join(json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True) for p in papers)
     out["papers.json"] = '{"papers": [\n' + lines + '\n], "version": 1}\n'
     return out
 
