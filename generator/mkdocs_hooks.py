@@ -17,6 +17,7 @@ log = logging.getLogger("mkdocs.hooks.generator")
 class _LastRun:
     """What the generator saw the last time it ran in this process (mkdocs serve lives long)."""
 
+    serving = False
     inputs: tuple | None = None
     docs: tuple | None = None
 
@@ -31,31 +32,39 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+def _inputs(root: Path) -> list[Path]:
+    """What the generator reads besides mkdocs.yml: what serve watches and what changes a run."""
+    sources = default_sources(root)
+    here = Path(__file__).parent
+    return [sources.seeds, sources.taxonomy.parent, here / "templates", here / "static"]
+
+
+def on_startup(command, dirty) -> None:
+    # Only a long-lived `mkdocs serve` can reuse a run; a one-shot build skips the bookkeeping.
+    _LastRun.serving = command == "serve"
+
+
 def on_pre_build(config) -> None:
     # Runs before MkDocs collects docs/, so the pages it builds are the fresh ones.
     root = _root(config)
     docs = Path(config.docs_dir)
-    sources = default_sources(root)
-    here = Path(__file__).parent
-    inputs = _fingerprint(
-        sources.seeds, sources.taxonomy.parent, here / "templates", here / "static", root / "mkdocs.yml"
-    )
+    inputs = _fingerprint(*_inputs(root), root / "mkdocs.yml") if _LastRun.serving else None
     # The generator's own writes to docs/ make mkdocs serve build again: with nothing changed
     # since, that build need not run the generator.
-    if inputs == _LastRun.inputs and _fingerprint(docs) == _LastRun.docs:
+    if inputs is not None and inputs == _LastRun.inputs and _fingerprint(docs) == _LastRun.docs:
         log.info("generator: inputs unchanged since its last run")
         return
     settings = SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
     try:
-        report = build_docs(sources, docs, settings)
+        report = build_docs(default_sources(root), docs, settings)
     except InputError as e:
         raise PluginError("the listings have problems:\n" + "\n".join(str(p) for p in e.problems)) from None
-    _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
+    if _LastRun.serving:
+        _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
     log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))
 
 
 def on_serve(server, config, builder):
-    root = _root(config)
-    for path in (root / "seeds", root / "data", Path(__file__).parent / "templates", Path(__file__).parent / "static"):
+    for path in _inputs(_root(config)):
         server.watch(str(path))
     return server
