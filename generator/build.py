@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from . import catalogue as cat
 from .related import related
-from .render import SiteSettings, render_site, summary, write_tree
+from .render import SiteSettings, render_site, summary
 from .search_index import build_index, documents, terms
+from .writer import check_output_folder, write_files
 
-STATIC = Path(__file__).parent / "static"
+PACKAGE = Path(__file__).parent
+STATIC = PACKAGE / "static"
 
 
 @dataclass(frozen=True)
@@ -38,22 +42,26 @@ def site_settings(root: Path) -> SiteSettings:
     return SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
 
 
-def static_files() -> dict[str, str]:
-    return {
-        p.relative_to(STATIC).as_posix(): p.read_text(encoding="utf-8")
-        for p in sorted(STATIC.rglob("*"))
-        if p.is_file()
-    }
+def static_files() -> Iterator[tuple[str, bytes]]:
+    for p in sorted(STATIC.rglob("*")):
+        if p.is_file():
+            yield p.relative_to(STATIC).as_posix(), p.read_bytes()
 
 
 def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> BuildReport:
-    """Validate everything, then write docs/. docs/ belongs to the generator: stray files go."""
+    """Validate everything, then write the generated pages into docs/.
+
+    Only the generator's own names are written, and only files it wrote before are removed:
+    a maintainer's own pages in docs/ stay and are built into the site."""
+    check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
     catalogue = cat.load(sources)
     # Each paper's terms, computed once: related papers and the search index both use them.
     paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
     neighbours = related([paper_terms[p.slug] for p in catalogue.papers])
-    files = render_site(catalogue, settings, neighbours)
-    files.update(static_files())
-    files.update(build_index(documents(catalogue, summary, paper_terms)))
-    written, deleted = write_tree(files, docs, owned=(".",))
-    return BuildReport(catalogue, written, deleted, len(files))
+    files = chain(
+        render_site(catalogue, settings, neighbours),
+        static_files(),
+        build_index(documents(catalogue, summary, paper_terms)).items(),
+    )
+    report = write_files(files, docs)
+    return BuildReport(catalogue, report.written, report.deleted, report.total)

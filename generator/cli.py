@@ -13,6 +13,7 @@ from .build import build_docs, default_sources, site_settings
 from .diff import compare, load_base
 from .prcomment import render as render_comment
 from .problems import InputError
+from .writer import OutputError
 
 
 def _sources(args: argparse.Namespace) -> cat.Sources:
@@ -79,5 +80,8 @@ def main(argv: list[str] | None = None) -> int:
         for problem in e.problems:
             print(f"error: {problem}", file=sys.stderr)
         print(f"{len(e.problems)} problem(s) found; nothing was built.", file=sys.stderr)
+        return 1
+    except OutputError as e:
+        print(f"error: {e}", file=sys.stderr)
         return 1
     return 0

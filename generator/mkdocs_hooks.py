@@ -10,6 +10,7 @@ from mkdocs.exceptions import PluginError
 from generator.build import build_docs, default_sources
 from generator.problems import InputError
 from generator.render import SiteSettings
+from generator.writer import OutputError
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -59,6 +60,8 @@ def on_pre_build(config) -> None:
         report = build_docs(default_sources(root), docs, settings)
     except InputError as e:
         raise PluginError("the listings have problems:\n" + "\n".join(str(p) for p in e.problems)) from None
+    except OutputError as e:
+        raise PluginError(str(e)) from None
     if _LastRun.serving:
         _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
     log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))

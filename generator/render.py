@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -83,8 +84,10 @@ def paper_record(paper: Paper, names: dict[str, Topic]) -> dict:
     }
 
 
-def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[tuple[int, ...]]) -> dict[str, str]:
-    """Every generated file under docs/, as relative path -> text.
+def render_site(
+    catalogue: Catalogue, settings: SiteSettings, neighbours: list[tuple[int, ...]]
+) -> Iterator[tuple[str, str]]:
+    """Every generated page under docs/, as (relative path, text), one at a time.
 
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order)."""
     env = _environment()
@@ -99,20 +102,19 @@ def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[t
         "counts": {t.id: len(by_topic[t.id]) for t in topics},
         "settings": settings,
     }
-    out: dict[str, str] = {}
-
     paper_tpl = env.get_template("paper.md.j2")
     for paper, near in zip(papers, neighbours, strict=True):
-        out[f"papers/{paper.slug}.md"] = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near])
+        yield f"papers/{paper.slug}.md", paper_tpl.render(common, paper=paper, related=[papers[j] for j in near])
 
     topic_tpl = env.get_template("topic.md.j2")
     for topic in topics:
         pages = _pages(by_topic[topic.id], topic.id)
         for name, chunk, n in pages:
-            out[f"topics/{name}.md"] = topic_tpl.render(
-                common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages]
+            yield (
+                f"topics/{name}.md",
+                topic_tpl.render(common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages]),
             )
-    out["topics/index.md"] = env.get_template("topics.md.j2").render(common)
+    yield "topics/index.md", env.get_template("topics.md.j2").render(common)
 
     letters: dict[str, list[Paper]] = {}
     for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.slug)):
@@ -123,10 +125,11 @@ def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[t
         pages = _pages(items, letter)
         letter_pages[letter] = [(p[0], len(p[1])) for p in pages]
         for name, chunk, n in pages:
-            out[f"az/{name}.md"] = letter_tpl.render(
-                common, letter=letter, papers=chunk, page=n, pages=[p[0] for p in pages]
+            yield (
+                f"az/{name}.md",
+                letter_tpl.render(common, letter=letter, papers=chunk, page=n, pages=[p[0] for p in pages]),
             )
-    out["az/index.md"] = env.get_template("az.md.j2").render(common, letters=letter_pages)
+    yield "az/index.md", env.get_template("az.md.j2").render(common, letters=letter_pages)
 
     latest = catalogue.latest
     latest_papers = []
@@ -137,41 +140,10 @@ def render_site(catalogue: Catalogue, settings: SiteSettings, neighbours: list[t
             if slug not in seen:
                 seen.add(slug)
                 latest_papers.append(by_slug[slug])
-    out["index.md"] = env.get_template("home.md.j2").render(common, latest=latest, latest_papers=latest_papers)
+    yield "index.md", env.get_template("home.md.j2").render(common, latest=latest, latest_papers=latest_papers)
 
     # One paper per line: readable and diffable, and each line uses json's C encoder (indent=
     # would switch the whole file to the pure-Python one, 7x slower at 10,000 papers).
     names = common["topic_names"]
     lines = ",\n".join(json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True) for p in papers)
-    out["papers.json"] = '{"papers": [\n' + lines + '\n], "version": 1}\n'
-    return out
-
-
-def write_tree(files: dict[str, str], root: Path, owned: tuple[str, ...]) -> tuple[list[str], list[str]]:
-    """Write files whose content changed and delete stale ones in the generator's own folders.
-
-    Unchanged files are left untouched so that `mkdocs serve` and incremental builds see only
-    real changes. Returns (written, deleted) relative paths.
-    """
-    written, deleted = [], []
-    for rel, text in sorted(files.items()):
-        path = root / rel
-        data = text.encode("utf-8")
-        try:
-            if path.read_bytes() == data:
-                continue
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-        written.append(rel)
-    for folder in owned:
-        base = root / folder
-        if not base.is_dir():
-            continue
-        for path in sorted(base.rglob("*")):
-            rel = path.relative_to(root).as_posix()
-            # Dotfiles (docs/.gitignore) are the project's own, not generated.
-            if path.is_file() and rel not in files and not path.name.startswith("."):
-                path.unlink()
-                deleted.append(rel)
-    return written, deleted
+    yield "papers.json", '{"papers": [\n' + lines + '\n], "version": 1}\n'

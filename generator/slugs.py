@@ -3,7 +3,8 @@
 A slug is a pure function of the paper's normalised title, so adding or removing other papers
 never changes it. A title made only of plain lowercase words maps to those words joined by
 hyphens, which is reversible and so cannot collide with another such title. Any other title
-(punctuation, non-ASCII, too long) gets a readable prefix plus ``--`` and a hash of the full
+(punctuation, non-ASCII, too long, or a name the site or Windows keeps for itself, such
+as "Index" or "CON") gets a readable prefix plus ``--`` and a hash of the full
 title: plain slugs never contain ``--``, so the two kinds never collide either.
 """
 
@@ -14,6 +15,8 @@ import re
 import unicodedata
 
 from anyascii import anyascii
+
+from .layout import RESERVED
 
 MAX_LENGTH = 80
 HASH_LENGTH = 8
@@ -27,7 +30,7 @@ def normalise_title(title: str) -> str:
 
 def slugify(title: str) -> str:
     key = normalise_title(title)
-    if _PLAIN.fullmatch(key) and len(key) <= MAX_LENGTH:
+    if _PLAIN.fullmatch(key) and len(key) <= MAX_LENGTH and key not in RESERVED:
         return key.replace(" ", "-")
     words = re.findall(r"[a-z0-9]+", anyascii(key).lower())
     budget = MAX_LENGTH - HASH_LENGTH - 2

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import yamlfile
+from .layout import reserved_reason
 from .problems import Problem
 
 TITLE_WEIGHT = 3
@@ -153,6 +154,8 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
         if not isinstance(tid, str) or not _ID.fullmatch(tid):
             problems.append(Problem(where, line, f"topic id {tid!r} must be lowercase words joined by hyphens"))
             continue
+        if reason := reserved_reason(tid):
+            problems.append(Problem(where, line, f"topic id {reason}: its page would collide; choose another id"))
         if tid in seen:
             problems.append(Problem(where, line, f"topic id {tid!r} is used twice"))
         seen.add(tid)

@@ -8,7 +8,7 @@ from generator import catalogue as cat
 from generator.build import default_sources
 from generator.problems import InputError
 
-from .conftest import ABSTRACT, ROOT, listing
+from .conftest import ABSTRACT, listing
 
 
 def load(project):
@@ -21,8 +21,8 @@ def problems_of(project) -> list[str]:
     return [str(p) for p in e.value.problems]
 
 
-def test_seeds_hold_261_distinct_papers_and_every_one_has_a_topic():
-    c = cat.load(default_sources(ROOT))
+def test_the_four_original_listings_hold_261_distinct_papers_and_every_one_has_a_topic(seed_project):
+    c = load(seed_project)
     assert c.entry_count == 309
     assert len(c.papers) == 261
     assert sum(1 for p in c.papers if len(p.appearances) > 1) == 35

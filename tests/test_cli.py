@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-from .conftest import ABSTRACT, FIXTURES, ROOT, listing
+from .conftest import ABSTRACT, FIXTURES, listing
+from .sitebuild import run_cli as run
 
 
-def run(*args, cwd=ROOT):
-    return subprocess.run([sys.executable, "-m", "generator", *args], cwd=cwd, capture_output=True, text=True)
-
-
-def test_check_on_the_seeds_prints_the_summary():
-    result = run("check")
+def test_check_on_the_four_original_listings_prints_the_summary(seed_project):
+    result = run("--root", str(seed_project), "check")
     assert result.returncode == 0, result.stderr
     for line in ("listings:        4", "entries:         309", "distinct papers: 261", "papers with no topic: 0"):
         assert line in result.stdout

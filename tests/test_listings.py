@@ -6,7 +6,7 @@ import pytest
 
 from generator.listings import parse_listing, read_listings
 
-from .conftest import FIXTURES, ROOT
+from .conftest import FIXTURES, ROOT, SEED_FIXTURE
 
 # fixture file -> the (line, message fragment) pairs it must report, and nothing else
 BAD = {
@@ -73,16 +73,23 @@ def test_a_file_that_is_not_a_listing_is_reported_rather_than_ignored(tmp_path):
     assert len(problems) == 1 and "not a listing" in problems[0].message
 
 
-def test_seeds_hold_309_entries_with_their_dates():
-    listings, problems = read_listings(ROOT / "seeds")
+def test_the_four_original_listings_hold_309_entries_with_their_dates():
+    listings, problems = read_listings(SEED_FIXTURE)
     assert problems == []
     assert sum(len(lst.entries) for lst in listings) == 309
     assert [lst.date for lst in listings] == ["Mar 18", "Mar 12", "Jun 6", "Mar 11"]
 
 
-def test_seeds_are_the_shared_listings_unchanged():
+def test_the_fixture_holds_the_shared_listings_unchanged():
     shared = ROOT.parent / "shared" / "seeds"
     if not shared.is_dir():
         pytest.skip("shared/ is not beside this checkout")
+    assert sorted(p.name for p in SEED_FIXTURE.iterdir()) == sorted(p.name for p in shared.iterdir())
     for path in shared.iterdir():
-        assert (ROOT / "seeds" / path.name).read_bytes() == path.read_bytes()
+        assert (SEED_FIXTURE / path.name).read_bytes() == path.read_bytes()
+
+
+def test_every_listing_in_seeds_is_valid():
+    # Whatever maintainers add: the real listings read without a problem.
+    listings, problems = read_listings(ROOT / "seeds")
+    assert problems == [] and listings

@@ -10,11 +10,10 @@ import subprocess
 import pytest
 
 from generator import catalogue as cat
-from generator.build import default_sources
 from generator.render import summary
 from generator.search_index import DOC_CHUNK, build_index, documents, shard_of, terms
 
-from .conftest import ROOT
+from .conftest import FIXTURES, ROOT, SEED_FIXTURE
 
 LUNR = ROOT / "generator" / "static" / "assets" / "vendor" / "lunr" / "lunr.min.js"
 PIPELINE_JS = """
@@ -35,14 +34,14 @@ process.stdin.on("end", () => {
 
 @pytest.fixture(scope="module")
 def seed_index():
-    c = cat.load(default_sources(ROOT))
+    c = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
     return c, build_index(documents(c, summary, {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers}))
 
 
 def test_index_terms_equal_lunr_js_terms_for_every_word_of_the_seeds():
     node = shutil.which("node")
     assert node, "node is needed to run lunr.js itself"
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt")))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEED_FIXTURE.glob("*.txt")))
     text += " survey surveys Café naïve über-fast cry say by yield"
     result = subprocess.run([node, "-e", PIPELINE_JS, str(LUNR)], input=text, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import yaml
 
 from generator.slugs import slugify
 
-from .conftest import ABSTRACT, listing
+from .conftest import ABSTRACT, listing, subprocess_env
 from .sitebuild import make_project
 
 pytestmark = pytest.mark.slow
@@ -57,7 +56,7 @@ def served(tmp_path):
             f"127.0.0.1:{port}",
         ],
         cwd=project,
-        env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+        env=subprocess_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

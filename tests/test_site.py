@@ -10,8 +10,10 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from .conftest import ABSTRACT, listing
-from .sitebuild import make_project, mkdocs_build
+from generator.slugs import slugify
+
+from .conftest import ABSTRACT, ROOT, listing
+from .sitebuild import make_project, mkdocs_build, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -190,3 +192,55 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path, seeds_site):
     a, b = _tree(first / "site"), _tree(second / "site")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k] and k not in STAMPED] == []
+
+
+def test_a_maintainers_own_pages_and_styles_appear_in_the_site(tmp_path):
+    project = make_project(tmp_path / "own", {"000_a.txt": listing(("A Paper", ABSTRACT), date="Mar 1")})
+    (project / "docs" / "about.md").write_text("# About this list\n\nWritten by hand.\n")
+    (project / "docs" / "assets").mkdir()
+    (project / "docs" / "assets" / "custom.css").write_text("body { margin: 0 }\n")
+    site = mkdocs_build(project)
+    assert "Written by hand." in (site / "about.html").read_text(encoding="utf-8")
+    assert (site / "assets" / "custom.css").read_text() == "body { margin: 0 }\n"
+    mkdocs_build(project)  # and again: nothing of theirs is removed by a rebuild
+    assert (project / "docs" / "about.md").is_file() and (project / "docs" / "assets" / "custom.css").is_file()
+
+
+def test_adding_a_listing_as_the_readme_says_keeps_checks_and_build_green(tmp_path):
+    project = make_project(tmp_path / "real", real=True)
+    names = sorted(p.name for p in (project / "seeds").glob("*.txt"))
+    new = f"{int(names[-1][:3]) + 1:03d}_added_by_a_test.txt"
+    titles = ["Zyzzyva Quantization Tricks for Tiny Transformers", "A Zyzzyva Benchmark of Retrieval Agents"]
+    (project / "seeds" / new).write_text(listing(*[(t, ABSTRACT) for t in titles], date="Dec 24"))
+    check = run_cli("--root", str(project), "check")
+    assert check.returncode == 0, check.stderr
+    site = mkdocs_build(project)
+    pages = {p.stem for p in paper_pages(site)}
+    assert {slugify(t) for t in titles} <= pages
+    data = json.loads((site / "papers.json").read_text(encoding="utf-8"))
+    assert {p["slug"] for p in data["papers"]} == pages
+    home = " ".join(parse(site / "index.html").texts["article"][0].split())
+    assert "Latest listing: Dec 24" in home and titles[0] in home
+
+
+def test_mkdocs_runs_the_working_trees_generator(tmp_path, monkeypatch):
+    # Another `generator` package on the path, as an installed copy would be: it must lose.
+    (tmp_path / "decoy" / "generator").mkdir(parents=True)
+    (tmp_path / "decoy" / "generator" / "__init__.py").write_text("raise ImportError('the decoy was imported')\n")
+    monkeypatch.setenv("PYTHONPATH", str(tmp_path / "decoy"))
+    project = make_project(tmp_path / "probe", {"000_a.txt": listing(("A Paper", ABSTRACT))})
+    # A second hook records which generator package the build imported.
+    (project / "probe.py").write_text(
+        "import sys\nfrom pathlib import Path\n\n"
+        "def on_post_build(config):\n"
+        "    Path('imported.txt').write_text(sys.modules['generator.build'].__file__)\n"
+    )
+    config = (
+        (project / "mkdocs.yml")
+        .read_text()
+        .replace("  - generator/mkdocs_hooks.py\n", "  - generator/mkdocs_hooks.py\n  - probe.py\n")
+    )
+    (project / "mkdocs.yml").write_text(config)
+    mkdocs_build(project)
+    imported = Path((project / "imported.txt").read_text()).resolve()
+    assert imported == (ROOT / "generator" / "build.py").resolve()

@@ -1,0 +1,183 @@
+"""Writing generated files into docs/ without ever touching a maintainer's own files.
+
+The writer keeps a manifest (``docs/.generator-manifest``) of the files it wrote. It writes only
+names the site owns (see layout.py), deletes only files the manifest lists, refuses to replace a
+file it has no record of, and writes each file to a temporary name first and renames it, so a
+killed build never leaves half a page. A file is only written when its bytes change, so MkDocs'
+incremental rebuilds see only real changes.
+
+Paths are recorded in a journal before they are first written; a build that is killed halfway
+therefore still knows, next time, which files are its own.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from . import layout
+
+MANIFEST = ".generator-manifest"
+JOURNAL = ".generator-journal"
+TEMP_PREFIX = ".generator-tmp-"
+_SHOWN = 5  # conflicts named in one message; the rest are counted
+
+
+class OutputError(Exception):
+    """docs/ cannot be written as asked; the message says why and what to do."""
+
+
+@dataclass
+class WriteReport:
+    written: list[str] = field(default_factory=list)
+    deleted: list[str] = field(default_factory=list)
+    total: int = 0
+
+
+def check_output_folder(docs: Path, inputs: Iterable[Path]) -> None:
+    """Refuse an output folder that would hold the project's inputs or a repository.
+
+    The writer deletes files in its output folder, so pointing it at the project itself
+    (``--docs .``) or at the listings must fail before anything is written."""
+    out = docs.resolve()
+    for item in inputs:
+        path = item.resolve()
+        if path == out or out in path.parents:
+            raise OutputError(f"{docs}: output folder holds the project's input {item}; choose a folder of its own")
+        if path.is_dir() and path in out.parents:
+            raise OutputError(f"{docs}: output folder lies inside the input folder {item}; choose another")
+    for marker in (".git", "mkdocs.yml", "pyproject.toml"):
+        if (out / marker).exists():
+            raise OutputError(f"{docs}: output folder holds {marker}, so it is a project, not build output")
+
+
+def _check_name(rel: str) -> None:
+    parts = PurePosixPath(rel).parts
+    if (
+        not parts
+        or PurePosixPath(rel).is_absolute()
+        or any(p in ("", ".", "..") or p.startswith(".") for p in parts)
+        or not layout.owns(rel)
+    ):
+        # The generator decides these names itself: this is a bug, not a maintainer's mistake.
+        raise ValueError(f"the generator may not write {rel!r}")
+
+
+def _read_record(docs: Path) -> set[str]:
+    record: set[str] = set()
+    for name in (MANIFEST, JOURNAL):
+        with contextlib.suppress(FileNotFoundError):
+            record.update(line for line in (docs / name).read_text(encoding="utf-8").splitlines() if line)
+    return record
+
+
+_LINK = b"\0a symbolic link"  # never equal to generated content: a link is never followed
+
+
+def _current(path: Path) -> bytes | None:
+    if path.is_symlink():
+        return _LINK
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    temp = path.with_name(TEMP_PREFIX + path.name)
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+class _Journal:
+    """Names of files about to be written for the first time, on disk before the files are."""
+
+    def __init__(self, path: Path):
+        self.path, self.file = path, None
+
+    def add(self, rel: str) -> None:
+        if self.file is None:
+            self.file = open(self.path, "a", encoding="utf-8")  # noqa: SIM115  (closed in __exit__)
+        self.file.write(rel + "\n")
+        self.file.flush()
+
+    def __enter__(self) -> _Journal:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.file is not None:
+            self.file.close()
+
+
+def _remove_temp_files(docs: Path, record: set[str]) -> None:
+    # Only a killed build leaves them, and only next to files it was writing: the ones recorded.
+    for folder in sorted({(docs / rel).parent for rel in record}):
+        if folder.is_dir():
+            for temp in folder.glob(TEMP_PREFIX + "*"):
+                temp.unlink()
+
+
+def write_files(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteReport:
+    """Write (relative path, content) pairs under docs/ and remove what the last build wrote
+    that this one did not. Raises OutputError on a name written twice, on a file the
+    generator did not write standing where it wants to write, and on any I/O failure."""
+    try:
+        return _write(files, docs)
+    except OSError as e:
+        where = e.filename or docs
+        raise OutputError(f"cannot write {where}: {e.strerror or e}") from None
+
+
+def _write(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteReport:
+    docs.mkdir(parents=True, exist_ok=True)
+    killed_before = (docs / JOURNAL).exists()
+    record = _read_record(docs)
+    if killed_before:
+        _remove_temp_files(docs, record)
+    report = WriteReport()
+    seen: set[str] = set()
+    conflicts: list[str] = []
+    journal = _Journal(docs / JOURNAL)
+    with journal:
+        for rel, content in files:
+            _check_name(rel)
+            if rel in seen:
+                raise OutputError(f"{docs / rel}: two generated pages have this name")
+            seen.add(rel)
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            path = docs / rel
+            existing = _current(path)
+            if existing is None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            if existing == data:
+                continue
+            if existing is not None and rel not in record:
+                conflicts.append(rel)
+                continue
+            if rel not in record:
+                journal.add(rel)
+            _atomic_write(path, data)  # replaces a link itself, never what it points to
+            report.written.append(rel)
+    for rel in sorted(record - seen):
+        path = docs / rel
+        if path.is_symlink() or path.is_file():
+            path.unlink()
+            report.deleted.append(rel)
+    report.total = len(seen)
+    manifest = "".join(rel + "\n" for rel in sorted(seen.difference(conflicts))).encode("utf-8")
+    if _current(docs / MANIFEST) != manifest:
+        _atomic_write(docs / MANIFEST, manifest)
+    (docs / JOURNAL).unlink(missing_ok=True)
+    if conflicts:
+        named = ", ".join(conflicts[:_SHOWN]) + (
+            f" and {len(conflicts) - _SHOWN} more" if len(conflicts) > _SHOWN else ""
+        )
+        raise OutputError(
+            f"{docs}: {len(conflicts)} file(s) stand where generated pages go but were not written by the "
+            f"generator (no record in {MANIFEST}): {named}. If they are yours, move them; the generator owns "
+            "these names. If they are output of an older version, delete them."
+        )
+    return report
