@@ -92,6 +92,7 @@ def test_curation_adds_and_removes_topics_links_and_notes(project):
         ("papers:\n  - title: A Paper\n    add_topics: [nope]\n", "curation.yaml:2: unknown topic 'nope'"),
         ("papers:\n  - title: A Paper\n    links: {arxiv: 'abc'}\n", "curation.yaml:3: 'abc' is not an arXiv id"),
         ("papers:\n  - title: A Paper\n    links: {code: 'javascript:x'}\n", "must start with https://"),
+        ("papers:\n  - title: A Paper\n    links: {homepage: 'https://x.org'}\n", "unknown key 'homepage' in links"),
         ("papers: [\n", "curation.yaml:2: invalid YAML"),
         ("papers:\n  - title: A Paper\n  - title: a  paper\n", "curation.yaml:3: paper curated twice"),
     ],
@@ -110,6 +111,16 @@ def test_curation_mistakes_are_clear_errors(project, curation, expected):
         ("topics:\n  - {id: Bad Id, name: X, description: d, terms: [a]}\n", "must be lowercase words"),
         ("topics:\n  - {id: x, name: X, description: d, terms: []}\n", "topic 'x' has no terms"),
         ("topix: []\n", "unknown key 'topix'"),
+        (
+            "topics:\n  - {id: index, name: X, description: d, terms: [ab]}\n",
+            "taxonomy.yaml:2: topic id 'index' is a name",
+        ),
+        (
+            "topics:\n  - {id: papers, name: X, description: d, terms: [ab]}\n",
+            "taxonomy.yaml:2: topic id 'papers' is a name",
+        ),
+        ("topics:\n  - {id: con, name: X, description: d, terms: [ab]}\n", "taxonomy.yaml:2: topic id 'con' is a name"),
+        ("topics:\n  - {id: agents-2, name: X, description: d, terms: [ab]}\n", "ends like a numbered page"),
     ],
 )
 def test_taxonomy_mistakes_are_clear_errors(project, taxonomy, expected):

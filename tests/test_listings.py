@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.listings import parse_listing, read_listings
+from generator.listings import parse_date, parse_listing, read_listings
 
 from .conftest import FIXTURES, ROOT, SEED_FIXTURE
 
@@ -93,3 +93,19 @@ def test_every_listing_in_seeds_is_valid():
     # Whatever maintainers add: the real listings read without a problem.
     listings, problems = read_listings(ROOT / "seeds")
     assert problems == [] and listings
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Mar 18", (3, 18)), ("Feb 29", (2, 29)), ("September 1", (9, 1)), ("Dec. 31", (12, 31))]
+    + [(bad, None) for bad in ("Mar 0", "Feb 30", "Apr 31", "Mar 32", "Foo 3", "Llama 3")],
+)
+def test_dates_are_real_calendar_days(text, expected):
+    assert parse_date(text) == expected
+
+
+def test_an_impossible_date_line_is_reported_with_its_line(tmp_path):
+    path = tmp_path / "000_a.txt"
+    path.write_text("Mar 0\n\nA Paper\n\n" + "An abstract that is long enough. " * 12 + "\n")
+    _, problems = parse_listing(path.read_bytes(), str(path))
+    assert [(p.line, p.message) for p in problems] == [(1, "not a valid date: 'Mar 0'")]

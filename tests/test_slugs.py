@@ -17,6 +17,20 @@ def test_plain_titles_get_plain_readable_slugs():
     assert slugify("A Survey on Mixture of Experts") == "a-survey-on-mixture-of-experts"
 
 
+def test_a_hashed_address_never_changes():
+    # Published addresses: a change to the hash (function, length, normalisation) moves pages.
+    title = "L4Q: Parameter Efficient Quantization-Aware Training on Large Language Models via LoRA-wise LSQ"
+    assert slugify(title) == "l4q-parameter-efficient-quantization-aware-training-on-large-language--27143c7c"
+    assert slugify("  " + title.upper().replace(" ", "   ")) == slugify(title)
+
+
+def test_names_the_site_or_windows_keep_get_the_hashed_form():
+    for title in ("Index", "CON", "aux", "Nul", "COM1", "lpt9", "Papers"):
+        slug = slugify(title)
+        assert slug.startswith(title.lower() + "--") and len(slug) == len(title) + 10, slug
+    assert slugify("Contrastive Learning") == "contrastive-learning"
+
+
 def test_unicode_is_transliterated():
     slug = slugify("Überraschend schnelle Ästhetik: Δ-Modelle für 東京")
     assert slug.startswith("uberraschend-schnelle-asthetik-d-modelle-fur-dongjing--")

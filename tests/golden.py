@@ -1,0 +1,59 @@
+"""Golden output: the complete docs/ the generator writes for a small fixture project, committed
+as the expected result and compared file by file.
+
+After an intended change to the output, regenerate it and review the difference:
+
+    .venv/bin/python -m tests.golden --update
+    git diff tests/fixtures/golden/expected
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from generator.build import build_docs
+from generator.catalogue import Sources
+from generator.render import SiteSettings
+
+from .conftest import FIXTURES
+
+GOLDEN = FIXTURES / "golden"
+EXPECTED = GOLDEN / "expected"
+SOURCES = Sources(GOLDEN / "seeds", GOLDEN / "taxonomy.yaml", GOLDEN / "curation.yaml")
+SETTINGS = SiteSettings(listing_edit_url="https://github.com/OWNER/REPO/edit/main/seeds/")
+# Copied byte for byte from generator/static/; a test compares them there.
+VENDORED = "assets/vendor/"
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        rel: p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+        and not p.name.startswith(".")
+        and not (rel := p.relative_to(root).as_posix()).startswith(VENDORED)
+    }
+
+
+def generate(out: Path) -> dict[str, bytes]:
+    build_docs(SOURCES, out, SETTINGS)
+    return tree(out)
+
+
+def update() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        files = generate(Path(tmp) / "docs")
+    shutil.rmtree(EXPECTED, ignore_errors=True)
+    for rel, data in files.items():
+        (EXPECTED / rel).parent.mkdir(parents=True, exist_ok=True)
+        (EXPECTED / rel).write_bytes(data)
+    print(f"wrote {len(files)} files to {EXPECTED}")
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--update"]:
+        sys.exit(__doc__)
+    update()

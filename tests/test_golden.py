@@ -1,0 +1,20 @@
+"""The generated pages of a small fixture project, byte for byte (see tests/golden.py)."""
+
+from __future__ import annotations
+
+from generator.build import STATIC
+
+from .golden import EXPECTED, VENDORED, generate, tree
+
+HINT = "if the change is intended: .venv/bin/python -m tests.golden --update, then review the diff"
+
+
+def test_generated_docs_equal_the_committed_expected_output(tmp_path):
+    docs = tmp_path / "docs"
+    actual, expected = generate(docs), tree(EXPECTED)
+    assert sorted(actual) == sorted(expected), HINT
+    for rel in expected:
+        assert actual[rel] == expected[rel], f"{rel} differs; {HINT}"
+    for path in (STATIC / VENDORED).rglob("*"):
+        if path.is_file():
+            assert (docs / VENDORED / path.relative_to(STATIC / VENDORED)).read_bytes() == path.read_bytes()
