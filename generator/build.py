@@ -48,6 +48,13 @@ def static_files() -> Iterator[tuple[str, bytes]]:
             yield p.relative_to(STATIC).as_posix(), p.read_bytes()
 
 
+def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
+    """Each paper's related papers, as indices into catalogue.papers."""
+    if paper_terms is None:
+        paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
+    return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers])
+
+
 def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> BuildReport:
     """Validate everything, then write the generated pages into docs/.
 
@@ -57,7 +64,7 @@ def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> Buil
     catalogue = cat.load(sources)
     # Each paper's terms, computed once: related papers and the search index both use them.
     paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
-    neighbours = related([paper_terms[p.slug] for p in catalogue.papers])
+    neighbours = related_papers(catalogue, paper_terms)
     files = chain(
         render_site(catalogue, settings, neighbours),
         static_files(),

@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from .curation import Curation, load_curation
+from .curation import Curated, Curation, load_curation
 from .listings import Entry, Listing, read_listings
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
-from .topics import Taxonomy, classify, load_taxonomy, scores
+from .topics import Taxonomy, classify, explain, load_taxonomy
 
 
 @dataclass(frozen=True)
@@ -29,11 +29,12 @@ class Paper:
     title: str
     abstract: str
     appearances: tuple[Appearance, ...]
-    topics: tuple[tuple[str, int], ...]  # (topic id, relevance score), most relevant first
+    topics: tuple[tuple[str, float], ...]  # (topic id, relevance score), most relevant first
     arxiv: str | None = None
     code: str | None = None
     project: str | None = None
     note: str | None = None
+    curated: bool = False  # a curator set or corrected its topics
 
     @property
     def topic_ids(self) -> tuple[str, ...]:
@@ -57,7 +58,7 @@ class Catalogue:
 
     def by_topic(self) -> dict[str, list[Paper]]:
         """Each topic's papers, most relevant first (then by title), in one pass over the papers."""
-        scored: dict[str, list[tuple[int, Paper]]] = {t.id: [] for t in self.taxonomy.topics}
+        scored: dict[str, list[tuple[float, Paper]]] = {t.id: [] for t in self.taxonomy.topics}
         for p in self.papers:
             for topic_id, score in p.topics:
                 scored[topic_id].append((score, p))
@@ -65,6 +66,10 @@ class Catalogue:
             t: [p for _, p in sorted(items, key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug))]
             for t, items in scored.items()
         }
+
+    def find(self, title: str) -> Paper | None:
+        key = normalise_title(title)
+        return next((p for p in self.papers if normalise_title(p.title) == key), None)
 
     def untopical(self) -> list[Paper]:
         return [p for p in self.papers if not p.topics]
@@ -105,6 +110,21 @@ def _merge(entries: list[Entry], curated, paths: dict[str, str]) -> tuple[str, l
     ]
 
 
+def _curate(
+    topics: tuple[tuple[str, float], ...], curated: Curated, taxonomy: Taxonomy, title: str, abstract: str
+) -> tuple[tuple[str, float], ...]:
+    """A curator's word over the classifier's: topics exactly, or topics added and removed.
+    Each keeps its computed score, which orders a topic's page (curated papers included)."""
+    known = taxonomy.by_id()
+    all_scores = {s.topic: s.score for s in explain(taxonomy, title, abstract)}
+    if curated.topics is not None:
+        return tuple((t, all_scores[t]) for t in curated.topics if t in known)
+    removed = set(curated.remove_topics) | set(curated.add_topics)
+    added = tuple((t, all_scores[t]) for t in curated.add_topics if t in known)
+    kept = tuple(t for t in topics if t[0] not in removed)
+    return added + kept[: max(0, taxonomy.max_topics - len(added))]
+
+
 def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curation) -> tuple[Catalogue, list[Problem]]:
     problems: list[Problem] = []
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -119,9 +139,11 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
         if key not in groups:
             problems.append(Problem(curation.path, c.line, f"no paper has this title: {c.title!r}"))
             continue
-        for tid in c.add_topics + c.remove_topics:
+        for tid in (c.topics or ()) + c.add_topics + c.remove_topics:
             if tid not in topic_ids:
                 problems.append(Problem(curation.path, c.line, f"unknown topic {tid!r}"))
+        if c.topics and len(c.topics) > taxonomy.max_topics:
+            problems.append(Problem(curation.path, c.line, f"at most {taxonomy.max_topics} topics (max_topics)"))
         if c.abstract_from and c.abstract_from not in {e.listing for e in groups[key]}:
             problems.append(
                 Problem(
@@ -131,7 +153,6 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
 
     papers: list[Paper] = []
     by_slug: dict[str, Entry] = {}
-    by_topic = taxonomy.by_id()
     for key, entries in groups.items():
         curated = curation.papers.get(key)
         abstract, found = _merge(entries, curated, paths)
@@ -150,11 +171,7 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
         by_slug[slug] = first
         topics = classify(taxonomy, first.title, abstract)
         if curated:
-            removed = set(curated.remove_topics) | set(curated.add_topics)
-            all_scores = dict(zip(by_topic, scores(taxonomy, first.title, abstract), strict=True))
-            added = tuple((t, all_scores[t]) for t in curated.add_topics if t in by_topic)
-            kept = tuple(t for t in topics if t[0] not in removed)
-            topics = added + kept[: max(0, taxonomy.max_topics - len(added))]
+            topics = _curate(topics, curated, taxonomy, first.title, abstract)
         papers.append(
             Paper(
                 slug=slug,
@@ -166,6 +183,7 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
                 code=curated.code if curated else None,
                 project=curated.project if curated else None,
                 note=curated.note if curated else None,
+                curated=bool(curated and (curated.topics or curated.add_topics or curated.remove_topics)),
             )
         )
     papers.sort(key=lambda p: p.slug)

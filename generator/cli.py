@@ -1,4 +1,4 @@
-"""Command line: python -m generator check | build | diff."""
+"""Command line: python -m generator check | build | diff | topics | evaluate."""
 
 from __future__ import annotations
 
@@ -9,10 +9,12 @@ from collections import Counter
 from pathlib import Path
 
 from . import catalogue as cat
-from .build import build_docs, default_sources, site_settings
+from . import evaluate as ev
+from .build import build_docs, default_sources, related_papers, site_settings
 from .diff import compare, load_base
 from .prcomment import render as render_comment
-from .problems import InputError
+from .problems import InputError, Problem
+from .topics import RELATIVE, THRESHOLD, classify, confident, explain
 from .writer import OutputError
 
 
@@ -39,6 +41,43 @@ def summary(c: cat.Catalogue) -> str:
     missing = c.untopical()
     lines.append(f"papers with no topic: {len(missing)}")
     lines += [f"  {p.title}  ({p.appearances[0].listing}:{p.appearances[0].line})" for p in missing]
+    unclear = [p for p in c.papers if p.topics and not p.curated and not confident(p.topics)]
+    lines.append(f"papers whose topics are unclear (look, then curate or leave): {len(unclear)}")
+    lines += [
+        f"  {p.title}  ({p.appearances[0].listing}:{p.appearances[0].line}): "
+        + ", ".join(f"{t} {score:g}" for t, score in p.topics)
+        for p in unclear
+    ]
+    return "\n".join(lines)
+
+
+def explain_paper(c: cat.Catalogue, title: str) -> str:
+    """Each topic's score and the evidence behind it, for one paper of the catalogue."""
+    paper = c.find(title)
+    if paper is None:
+        raise InputError([Problem("<command line>", 0, f"no paper has this title: {title!r}")])
+    scores = sorted(explain(c.taxonomy, paper.title, paper.abstract), key=lambda s: (-s.score, s.topic))
+    auto = dict(classify(c.taxonomy, paper.title, paper.abstract))
+    first = paper.appearances[0]
+    lines = [paper.title, f"  listed at {first.listing}:{first.line}", ""]
+    lines.append("topics shown: " + (", ".join(f"{t} ({score:g})" for t, score in paper.topics) or "none"))
+    if paper.curated:
+        lines.append(
+            "  (set in the curation file; the classifier alone would choose: " + (", ".join(auto) or "none") + ")"
+        )
+    lines += ["", f"{'topic':<30}{'score':>7}  {'chosen':<8}evidence (where: title, opening sentences, abstract)"]
+    for s in scores:
+        if not s.hits:
+            continue
+        evidence = ", ".join(
+            f"{h.word} ({h.where}{f' x{h.count}' if h.count > 1 else ''}{', weak' if h.weak else ''})" for h in s.hits
+        )
+        lines.append(f"{s.topic:<30}{s.score:>7g}  {'yes' if s.topic in auto else '-':<8}{evidence}")
+    lines += [
+        "",
+        f"A topic is chosen at a score of {THRESHOLD:g} or more, with at least one strong term, and at least "
+        f"{RELATIVE:g} of the best topic's score. Weak terms count half and never more than the strong ones.",
+    ]
     return "\n".join(lines)
 
 
@@ -56,6 +95,10 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("base", metavar="BASE", help="a git revision, or a folder of listings")
     diff.add_argument("--format", choices=("markdown", "json"), default="markdown")
     diff.add_argument("--url", default="", help="base address of the built site, for links")
+    topics = sub.add_parser("topics", help="why a paper has its topics: each topic's score and evidence")
+    topics.add_argument("title", metavar="TITLE", help="the paper's title (case and spacing do not matter)")
+    evaluate = sub.add_parser("evaluate", help="topics and related papers against a curator's labels")
+    evaluate.add_argument("labels", metavar="LABELS", help="labels file, e.g. evaluation/labels.yaml")
     args = parser.parse_args(argv)
 
     try:
@@ -76,6 +119,20 @@ def main(argv: list[str] | None = None) -> int:
                 print(json.dumps(changes, indent=1, ensure_ascii=False))
             else:
                 print(render_comment(changes, args.url))
+        elif args.command == "topics":
+            print(explain_paper(cat.load(sources), args.title))
+        elif args.command == "evaluate":
+            c = cat.load(sources)
+            labels = ev.load_labels(Path(args.labels), {t.id for t in c.taxonomy.topics})
+            neighbours = related_papers(c)
+            print(
+                ev.report(
+                    ev.topic_quality(c, labels, automatic=True),
+                    ev.topic_quality(c, labels, automatic=False),
+                    ev.related_quality(c, labels, neighbours),
+                    len(labels.topics),
+                )
+            )
     except InputError as e:
         for problem in e.problems:
             print(f"error: {problem}", file=sys.stderr)

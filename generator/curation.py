@@ -11,7 +11,7 @@ from .problems import Problem
 from .slugs import normalise_title
 
 _ARXIV = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
-_KEYS = {"title", "add_topics", "remove_topics", "links", "note", "abstract_from"}
+_KEYS = {"title", "topics", "add_topics", "remove_topics", "links", "note", "abstract_from"}
 _LINK_KEYS = {"arxiv", "code", "project"}
 
 
@@ -19,6 +19,7 @@ _LINK_KEYS = {"arxiv", "code", "project"}
 class Curated:
     title: str
     line: int
+    topics: tuple[str, ...] | None = None  # the paper's topics exactly, main first, if a curator says so
     add_topics: tuple[str, ...] = ()
     remove_topics: tuple[str, ...] = ()
     arxiv: str | None = None
@@ -80,16 +81,22 @@ def load_curation(path: Path) -> tuple[Curation | None, list[Problem]]:
         if key in papers:
             problems.append(Problem(where, line, f"paper curated twice (first at line {papers[key].line}): {title!r}"))
             continue
+        topics, p0 = yamlfile.string_list(item, "topics", where, "curated paper")
+        if "topics" in item and ("add_topics" in item or "remove_topics" in item):
+            p0.append(Problem(where, line, "give topics alone, or add_topics / remove_topics, not both"))
+        if "topics" in item and not topics and not p0:
+            p0.append(Problem(where, line, "topics must name at least one topic"))
         add, p1 = yamlfile.string_list(item, "add_topics", where, "curated paper")
         remove, p2 = yamlfile.string_list(item, "remove_topics", where, "curated paper")
         links, p3 = _links(item, where)
-        problems += p1 + p2 + p3
+        problems += p0 + p1 + p2 + p3
         for key_ in ("note", "abstract_from"):
             if key_ in item and (not isinstance(item[key_], str) or not item[key_].strip()):
                 problems.append(Problem(where, line, f"{key_!r} must be non-empty text"))
         papers[key] = Curated(
             title=title,
             line=line,
+            topics=topics if "topics" in item else None,
             add_topics=add,
             remove_topics=remove,
             arxiv=links.get("arxiv"),

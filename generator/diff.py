@@ -16,6 +16,9 @@ from pathlib import Path
 from . import catalogue as cat
 from .build import default_sources
 from .problems import InputError, Problem
+from .topics import confident, explain
+
+EVIDENCE_SHOWN = 3  # words per topic in the pull request comment
 
 COMPARED = ("title", "abstract", "topic_ids", "arxiv", "code", "project", "note")
 _NAMES = {"topic_ids": "topics"}
@@ -23,6 +26,20 @@ _NAMES = {"topic_ids": "topics"}
 
 def _entry(p: cat.Paper) -> dict:
     return {"slug": p.slug, "title": p.title, "url": f"papers/{p.slug}.html"}
+
+
+def _topics(p: cat.Paper, taxonomy) -> dict:
+    """A new paper's topics with the evidence for each, for a reviewer to check."""
+    scores = {s.topic: s for s in explain(taxonomy, p.title, p.abstract)}
+    topics = [
+        {
+            "id": t,
+            "score": score,
+            "evidence": [f"{h.word} ({h.where})" for h in scores[t].hits[:EVIDENCE_SHOWN]],
+        }
+        for t, score in p.topics
+    ]
+    return {"topics": topics, "curated": p.curated, "unclear": not p.curated and not confident(p.topics)}
 
 
 def compare(old: cat.Catalogue, new: cat.Catalogue) -> dict:
@@ -34,7 +51,9 @@ def compare(old: cat.Catalogue, new: cat.Catalogue) -> dict:
         if fields:
             changed.append({**_entry(after[slug]), "fields": [_NAMES.get(f, f) for f in fields]})
     return {
-        "added": [_entry(after[s]) for s in sorted(after.keys() - before.keys())],
+        "added": [
+            {**_entry(after[s]), **_topics(after[s], new.taxonomy)} for s in sorted(after.keys() - before.keys())
+        ],
         "changed": changed,
         "removed": [_entry(before[s]) for s in sorted(before.keys() - after.keys())],
     }

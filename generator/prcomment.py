@@ -18,6 +18,26 @@ MARKER = "<!-- reading-list-preview -->"
 LIMIT = 200  # GitHub caps comments at 65,536 characters
 _SLUG = re.compile(r"[a-z0-9]+(?:--?[a-z0-9]+)*")
 _FIELDS = {"title", "abstract", "topics", "arxiv", "code", "project", "note"}
+_TOPIC = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+
+
+def _topic_lines(item: dict) -> list[str]:
+    """Under an added paper: its topics and, in short, the words that earned each."""
+    topics = item.get("topics")
+    if not isinstance(topics, list):
+        return []
+    shown = []
+    for t in topics:
+        if not isinstance(t, dict) or not _TOPIC.fullmatch(str(t.get("id", ""))):
+            continue
+        evidence = [literal(str(e)) for e in t.get("evidence", []) if isinstance(e, str)][:3]
+        shown.append(f"`{t['id']}`" + (f" ({'; '.join(evidence)})" if evidence else ""))
+    if not shown:
+        return ["  - topics: none found: add them in `data/curation.yaml`"]
+    note = " (curated)" if item.get("curated") is True else ""
+    if item.get("unclear") is True:
+        note = " (unclear: please check, and correct in `data/curation.yaml`)"
+    return [f"  - topics{note}: " + ", ".join(shown)]
 
 
 def _section(name: str, items: list, base: str, link: bool) -> list[str]:
@@ -32,6 +52,8 @@ def _section(name: str, items: list, base: str, link: bool) -> list[str]:
         if fields:
             line += f" ({', '.join(fields)})"
         lines.append(line)
+        if name == "Added":
+            lines += _topic_lines(item)
     if len(items) > LIMIT:
         lines.append(f"- … and {len(items) - LIMIT} more")
     return lines + [""]

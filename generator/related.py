@@ -1,7 +1,12 @@
-"""Related papers: the most similar papers by text (TF-IDF cosine over distinctive terms).
+"""Related papers: the papers that share a paper's subject, not merely one of its words.
 
-Terms are the search index's (lunr's pipeline: stop words removed, stemmed), so a paper on
-"quantized" models relates to one on "quantization".
+Similarity combines two readings of a paper:
+- its distinctive terms (TF-IDF cosine): terms are the search index's (lunr's pipeline: stop
+  words removed, stemmed, so "quantized" meets "quantization"), title terms weigh more than
+  abstract terms, adjacent term pairs ("speculative decoding", "mixture expert") weigh more than
+  single words, and words found in a large share of all papers ("model", "language") are dropped;
+- its topics: papers filed under the same main topic, or sharing topics, are closer.
+A pair that shares a single word and no topic is not related, however rare the word.
 
 Comparing every pair is quadratic, so each paper keeps only its most distinctive terms and each
 term keeps only the papers it matters most to. A paper's candidates are then bounded by
@@ -15,29 +20,48 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
-TERMS_PER_PAPER = 10
-PAPERS_PER_TERM = 24
-TITLE_BOOST = 2
+TERMS_PER_PAPER = 24
+PAPERS_PER_TERM = 32
+TITLE_BOOST = 3  # a title term counts as this many abstract mentions
+PAIR_BOOST = 1.5  # an adjacent pair of terms names a subject more precisely than either word
+GENERIC_SHARE = 0.08  # a term in more than this share of papers says little about a subject
+GENERIC_MIN_PAPERS = 200  # below this many papers every share is noisy: rely on idf alone
+MAIN_TOPIC = 0.12  # added to the similarity when both papers have the same main topic
+SHARED_TOPIC = 0.06  # ... for each other topic they share
 _LOG_TF = [0.0] + [1 + math.log(tf) for tf in range(1, 64)]
 
 
+def _pairs(terms: Sequence[str]) -> list[str]:
+    return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False) if a != b]
+
+
 def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
-    counts = Counter(t for t in abstract if len(t) > 2)
-    for t in title:
-        if len(t) > 2:
-            counts[t] += TITLE_BOOST
+    title = [t for t in title if len(t) > 2]
+    abstract = [t for t in abstract if len(t) > 2]
+    counts = Counter(abstract) + Counter(_pairs(abstract))
+    for t in [*title, *_pairs(title)]:
+        counts[t] += TITLE_BOOST
     return counts
 
 
-def related(texts: Sequence[tuple[Sequence[str], Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
-    """For each paper's (title terms, abstract terms), the indices of up to k most similar others."""
-    n = len(texts)
-    counts = [_counts(t, a) for t, a in texts]
+def _topic_bonus(a: Sequence[str], b: Sequence[str]) -> float:
+    if not a or not b:
+        return 0.0
+    shared = len(set(a) & set(b))
+    return (MAIN_TOPIC if a[0] == b[0] else 0.0) + SHARED_TOPIC * (shared - (a[0] == b[0]))
+
+
+def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
+    """For each paper's (title terms, abstract terms, topic ids), the indices of up to k most
+    related others, most related first."""
+    n = len(papers)
+    counts = [_counts(t, a) for t, a, _ in papers]
     df: Counter[str] = Counter()
     for c in counts:
         df.update(c.keys())
+    generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
-    idf = {t: math.log(n / d) for t, d in df.items() if d > 1}
+    idf = {t: math.log(n / d) * (PAIR_BOOST if " " in t else 1.0) for t, d in df.items() if 1 < d <= generic}
 
     vectors: list[dict[str, float]] = []
     postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
@@ -56,10 +80,19 @@ def related(texts: Sequence[tuple[Sequence[str], Sequence[str]]], k: int = 5) ->
     result: list[tuple[int, ...]] = []
     for i, vector in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
+        shared: Counter[int] = Counter()
         for t, w in vector.items():
             for w2, j in postings[t]:
                 scores[j] += w * w2
+                shared[j] += 1
         scores.pop(i, None)
-        best = heapq.nsmallest(k, scores.items(), key=lambda js: (-js[1], js[0]))
-        result.append(tuple(j for j, _ in best))
+        topics = papers[i][2]
+        ranked = []
+        for j, s in scores.items():
+            bonus = _topic_bonus(topics, papers[j][2])
+            if shared[j] < 2 and bonus == 0:
+                continue  # one shared word ("unified", "edit") is not a shared subject
+            ranked.append((s + bonus, j))
+        best = heapq.nsmallest(k, ranked, key=lambda sj: (-sj[0], sj[1]))
+        result.append(tuple(j for _, j in best))
     return result

@@ -1,14 +1,25 @@
-"""Topics: the curated taxonomy and how papers are matched to it.
+"""Topics: the curated taxonomy and how papers are matched to it, the way a curator reads.
 
-Each topic lists terms. A term matches at the start of a word, case-insensitively
-(``quantiz`` matches "quantization" and "quantized"); a space or hyphen in a term matches any
-run of spaces and hyphens; a trailing ``$`` makes it match whole words only (``rag$``).
-A term in the title counts far more than a mention in the abstract, so a paper that names
-quantization once in passing is not filed under quantization.
+Each topic lists terms of three kinds. ``terms`` carry the topic's sense on their own
+("speculative decoding", "quantiz"); ``weak`` terms are ambiguous words that only support a topic
+already named by a strong term ("alignment" alone may mean aligning a grammar or a student);
+``exclude`` phrases mark text that must not count for the topic ("grammar-aligned"), since a
+match inside them is another sense of the word.
+
+A term matches at the start of a word, case-insensitively (``quantiz`` matches "quantization"
+and "quantized"); a space or hyphen in a term matches any run of spaces and hyphens; a trailing
+``$`` makes it match whole words only (``rag$``).
+
+Evidence is weighed by where it stands and how central it is: a term in the title counts most,
+one in the abstract's opening sentences more than one further on, several distinct terms more
+than one term repeated, and repetition adds only a little. A topic is assigned when its evidence
+is strong enough and not far below the paper's best topic, so a broad topic that every paper
+mentions in passing does not swallow papers whose subject is another.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,10 +29,19 @@ from . import yamlfile
 from .layout import reserved_reason
 from .problems import Problem
 
-TITLE_WEIGHT = 3
-ABSTRACT_CAP = 6  # an abstract that repeats a word ten times is not ten times as relevant
-THRESHOLD = 3
+# How much one distinct term weighs, by where it stands.
+WEIGHTS = {"title": 3.0, "opening": 1.5, "abstract": 1.0}
+WEAK_FACTOR = 0.5  # an ambiguous word supports a topic; it does not make one
+REPEAT_BONUS = 0.5  # per doubling of a term's mentions: a subject is repeated, a passing word is not
+REPEAT_CAP = 1.5
+OPENING_SENTENCES = 3  # background, problem, contribution: where an abstract names its subject
+THRESHOLD = 3.5  # a title term the abstract confirms, or three distinct terms in the abstract
+RELATIVE = 0.4  # a topic far below the paper's best is a passing mention
+CONFIDENT = 4.5  # a first topic below this, or one barely ahead of the second, asks for a look
+KINDS = ("terms", "weak", "exclude")
+_STRONG, _WEAK, _EXCLUDE = range(3)
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[A-Z(])")
 
 
 @dataclass(frozen=True)
@@ -30,6 +50,11 @@ class Topic:
     name: str
     description: str
     terms: tuple[str, ...]
+    weak: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def by_kind(self) -> tuple[tuple[str, ...], ...]:
+        return self.terms, self.weak, self.exclude
 
 
 @dataclass(frozen=True)
@@ -40,6 +65,29 @@ class Taxonomy:
 
     def by_id(self) -> dict[str, Topic]:
         return {t.id: t for t in self.topics}
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One term's evidence for a topic: the word as the paper writes it, where it stands first
+    (title, opening or abstract), how often it occurs, and whether it is a weak term."""
+
+    word: str
+    where: str
+    count: int
+    weak: bool
+    weight: float
+
+
+@dataclass(frozen=True)
+class TopicScore:
+    topic: str
+    score: float
+    hits: tuple[Hit, ...]
+
+    @property
+    def strong(self) -> bool:
+        return any(not h.weak for h in self.hits)
 
 
 # Terms match only where a word starts, so a text is scanned once, and at each word start only
@@ -86,8 +134,8 @@ def _trie_regex(sequences: list[list[str]]) -> str:
 @dataclass(frozen=True)
 class Matcher:
     starts: re.Pattern[str]  # finds the word starts where some term matches
-    # first two characters -> one pattern per topic that has terms starting so (its terms in
-    # taxonomy order, as one alternation), with the topic's index
+    # first two characters -> one pattern per channel that has terms starting so, with the
+    # channel: topic index x 3 + kind (terms, weak, exclude)
     terms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
 
 
@@ -98,31 +146,34 @@ def _key(text: str) -> str:
 
 def matcher(topics: tuple[Topic, ...]) -> Matcher:
     grouped: dict[str, dict[int, list[str]]] = {}
+    every: list[list[str]] = []
     for i, topic in enumerate(topics):
-        for term in topic.terms:
-            grouped.setdefault(_key(term.strip().lower()), {}).setdefault(i, []).append("".join(_atoms(term)))
+        for kind, terms in enumerate(topic.by_kind()):
+            for term in terms:
+                atoms = _atoms(term)
+                every.append(atoms)
+                grouped.setdefault(_key(term.strip().lower()), {}).setdefault(3 * i + kind, []).append("".join(atoms))
     index = {
-        key: tuple((re.compile("|".join(regexes)), i) for i, regexes in per_topic.items())
-        for key, per_topic in grouped.items()
+        key: tuple((re.compile("|".join(regexes)), c) for c, regexes in per_channel.items())
+        for key, per_channel in grouped.items()
     }
-    every_term = _trie_regex([_atoms(term) for topic in topics for term in topic.terms])
-    return Matcher(re.compile(rf"(?<![a-z0-9])(?={every_term})"), index)
+    return Matcher(re.compile(rf"(?<![a-z0-9])(?={_trie_regex(every)})"), index)
 
 
-def _matches(match: Matcher, text: str, n: int) -> list[list[str]]:
-    """Per topic, the texts its terms matched, without overlaps, left to right."""
-    found: list[list[str]] = [[] for _ in range(n)]
+def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
+    """Per channel, the spans its terms matched, without overlaps, left to right."""
+    found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     ends = [0] * n
     terms = match.terms
     for m in match.starts.finditer(text):
         pos = m.start()
-        for pattern, i in terms.get(_key(text[pos : pos + 2]), ()):
-            if pos < ends[i]:
+        for pattern, c in terms.get(_key(text[pos : pos + 2]), ()):
+            if pos < ends[c]:
                 continue
             hit = pattern.match(text, pos)
             if hit:
-                found[i].append(hit.group(0))
-                ends[i] = hit.end()
+                found[c].append((pos, hit.end()))
+                ends[c] = hit.end()
     return found
 
 
@@ -144,7 +195,7 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
     seen: set[str] = set()
     for item in items:
         found = yamlfile.check_keys(
-            item, where, {"id", "name", "description", "terms"}, {"id", "name", "description", "terms"}, "topic"
+            item, where, {"id", "name", "description", *KINDS}, {"id", "name", "description", "terms"}, "topic"
         )
         if found:
             problems += found
@@ -162,35 +213,108 @@ def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
         for key in ("name", "description"):
             if not isinstance(item[key], str) or not item[key].strip():
                 problems.append(Problem(where, line, f"topic {tid!r}: {key!r} must be non-empty text"))
-        terms, found = yamlfile.string_list(item, "terms", where, f"topic {tid!r}")
-        problems += found
-        if not found and not terms:
+        kinds = []
+        for kind in KINDS:
+            terms, found = yamlfile.string_list(item, kind, where, f"topic {tid!r}")
+            problems += found
+            kinds.append(terms)
+            for term in terms:
+                if len(term.strip()) < 2 or not term.strip()[0].isalnum():
+                    problems.append(
+                        Problem(where, line, f"topic {tid!r}: term {term!r} must start with 2 letters or digits")
+                    )
+        if not kinds[0] and not problems:
             problems.append(Problem(where, line, f"topic {tid!r} has no terms"))
-        for term in terms:
-            if len(term.strip()) < 2 or not term.strip()[0].isalnum():
-                problems.append(
-                    Problem(where, line, f"topic {tid!r}: term {term!r} must start with 2 letters or digits")
-                )
         if problems:
             continue
-        topics.append(Topic(tid, item["name"].strip(), " ".join(item["description"].split()), terms))
+        topics.append(Topic(tid, item["name"].strip(), " ".join(item["description"].split()), *kinds))
     if problems:
         return None, problems
     return Taxonomy(tuple(topics), max_topics, matcher(tuple(topics))), []
 
 
-def scores(taxonomy: Taxonomy, title: str, abstract: str) -> list[int]:
-    """Each topic's score for a paper, in taxonomy order."""
-    match = taxonomy.match
-    n = len(taxonomy.topics)
-    in_title = _matches(match, title.lower(), n)
-    in_abstract = _matches(match, abstract.lower(), n)
-    return [TITLE_WEIGHT * len(set(t)) + min(len(a), ABSTRACT_CAP) for t, a in zip(in_title, in_abstract, strict=True)]
+def _opening_end(text: str) -> int:
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    return ends[OPENING_SENTENCES - 1] if len(ends) >= OPENING_SENTENCES else len(text)
+
+
+_WORD_REST = re.compile(r"[\w-]*")
+
+
+def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
+    """found: (where a position stands, text, matched spans, excluded spans, weak?) per source
+    (title, abstract) and kind of term."""
+    hits: dict[str, list] = {}  # term as matched -> [word, where, count, weak]
+    for where_of, text, spans, excluded, weak in found:
+        for start, end in spans:
+            if any(s < end and start < e for s, e in excluded):
+                continue  # another sense of the word ("grammar-aligned" is not alignment)
+            key = " ".join(re.split(r"[\s-]+", text[start:end]))
+            word = text[start : _WORD_REST.match(text, end).end()]
+            where = where_of(start)
+            hit = hits.setdefault(key, [word, where, 0, weak])
+            hit[2] += 1
+            hit[3] = hit[3] and weak
+            if WEIGHTS[where] > WEIGHTS[hit[1]]:
+                hit[0], hit[1] = word, where
+    result = []
+    for word, where, count, weak in hits.values():
+        weight = WEIGHTS[where] * (WEAK_FACTOR if weak else 1.0)
+        weight += min(REPEAT_BONUS * math.log2(count), REPEAT_CAP) * (WEAK_FACTOR if weak else 1.0)
+        result.append(Hit(word, where, count, weak, round(weight, 2)))
+    result.sort(key=lambda h: (-h.weight, h.word))
+    strong = sum(h.weight for h in result if not h.weak)
+    # Ambiguous words support what strong terms establish; they cannot outweigh it.
+    support = min(sum(h.weight for h in result if h.weak), strong)
+    return TopicScore(topic_id, round(strong + support, 2), tuple(result))
+
+
+def explain(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[TopicScore, ...]:
+    """Each topic's score and the evidence behind it, in taxonomy order."""
+    n = 3 * len(taxonomy.topics)
+    title_l, abstract_l = title.lower(), abstract.lower()
+    in_title = _matches(taxonomy.match, title_l, n)
+    in_abstract = _matches(taxonomy.match, abstract_l, n)
+    opening = _opening_end(abstract)
+
+    def in_abstract_at(pos: int) -> str:
+        return "opening" if pos < opening else "abstract"
+
+    scores = []
+    for i, topic in enumerate(taxonomy.topics):
+        found = []
+        for where_of, text, spans in (
+            (lambda _: "title", title_l, in_title),
+            (in_abstract_at, abstract_l, in_abstract),
+        ):
+            excluded, strong = spans[3 * i + _EXCLUDE], spans[3 * i + _STRONG]
+            found.append((where_of, text, strong, excluded, False))
+            # A weak term inside a strong one ("evaluat" in "evaluating") is the same evidence.
+            found.append((where_of, text, spans[3 * i + _WEAK], excluded + strong, True))
+        scores.append(_topic_score(topic.id, found))
+    return tuple(scores)
+
+
+def rank(scores: tuple[TopicScore, ...], max_topics: int) -> tuple[tuple[str, float], ...]:
+    """The topics a paper is filed under, most relevant first: enough evidence, at least one term
+    that carries the topic's sense, and not far below the best topic."""
+    eligible = sorted((s for s in scores if s.strong and s.score >= THRESHOLD), key=lambda s: -s.score)
+    if not eligible:
+        return ()
+    floor = RELATIVE * eligible[0].score
+    return tuple((s.topic, s.score) for s in eligible[:max_topics] if s.score >= floor)
 
 
 @lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged papers cost nothing
-def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, int], ...]:
+def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, float], ...]:
     """The paper's topics with their scores, most relevant first, at most ``max_topics``."""
-    scored = [(t.id, s) for t, s in zip(taxonomy.topics, scores(taxonomy, title, abstract), strict=True)]
-    ranked = sorted((s for s in scored if s[1] >= THRESHOLD), key=lambda s: -s[1])
-    return tuple(ranked[: taxonomy.max_topics])
+    return rank(explain(taxonomy, title, abstract), taxonomy.max_topics)
+
+
+def confident(topics: tuple[tuple[str, float], ...]) -> bool:
+    """Whether an automatic result is clear enough to leave unreviewed."""
+    if not topics:
+        return False
+    best = topics[0][1]
+    runner_up = topics[1][1] if len(topics) > 1 else 0.0
+    return best >= CONFIDENT and best - runner_up >= 0.5

@@ -10,7 +10,7 @@ import pytest
 
 from generator.prcomment import MARKER, render
 
-from .conftest import ABSTRACT, listing
+from .conftest import ABSTRACT, listing, subprocess_env
 
 A = ("Post-Training Quantization of Large Models", ABSTRACT)
 B = ("A Survey of Agents That Use Tools", ABSTRACT + " Agents.")
@@ -38,6 +38,7 @@ def diff(project, base="HEAD"):
         [sys.executable, "-m", "generator", "--root", str(project), "diff", base, "--format", "json"],
         capture_output=True,
         text=True,
+        env=subprocess_env(),
     )
     assert result.returncode == 0, result.stderr
     changes = json.loads(result.stdout)
@@ -92,7 +93,10 @@ def test_base_may_be_a_folder_of_listings(repo, tmp_path):
 
 def test_an_unknown_revision_is_a_clear_error(repo):
     result = subprocess.run(
-        [sys.executable, "-m", "generator", "--root", str(repo), "diff", "no-such-rev"], capture_output=True, text=True
+        [sys.executable, "-m", "generator", "--root", str(repo), "diff", "no-such-rev"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
     )
     assert result.returncode == 1
     assert "cannot read seeds/ and data/ at this git revision" in result.stderr and "Traceback" not in result.stderr
@@ -116,3 +120,39 @@ def test_the_comment_links_each_paper_to_its_preview_page_and_shows_titles_liter
 def test_a_slug_that_is_not_a_slug_is_not_linked():
     text = render({"added": [{"slug": "../../evil", "title": "T"}]}, "https://h/pr-1/")
     assert "evil" not in text and "- T" in text
+
+
+def test_an_added_papers_topics_come_with_their_evidence_for_the_reviewer(repo):
+    title = "Speculative Decoding for Faster Inference"
+    (repo / "seeds" / "002_c.txt").write_text(listing((title, "We use speculative decoding. " + ABSTRACT)))
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "--root", str(repo), "diff", "HEAD", "--format", "json"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+    )
+    [added] = json.loads(result.stdout)["added"]
+    first = added["topics"][0]
+    assert first["id"] == "compression-and-efficiency"
+    assert "speculative decoding (title)" in first["evidence"]
+    assert added["curated"] is False and isinstance(added["unclear"], bool)
+    text = render(json.loads(result.stdout), "https://h/pr-3/")
+    assert "`compression-and-efficiency` (speculative decoding &#40;title&#41;" in text
+
+
+def test_topic_evidence_in_the_comment_is_shown_literally_and_bad_ids_are_dropped():
+    item = {
+        "slug": "t",
+        "title": "T",
+        "unclear": True,
+        "topics": [
+            {"id": "quantization", "evidence": ["@octocat <b>x</b> (title)"]},
+            {"id": "<script>", "evidence": []},
+            "not a topic",
+        ],
+    }
+    text = render({"added": [item]}, "https://h/pr-1/")
+    line = next(x for x in text.splitlines() if x.startswith("  - topics"))
+    assert "unclear: please check" in line and "`quantization`" in line
+    assert "<b>" not in line and "@octocat" not in line and "script" not in line
+    assert "topics: none found" in render({"added": [{"slug": "t", "title": "T", "topics": []}]}, "")

@@ -21,6 +21,7 @@ from .sitebuild import make_project
 pytestmark = pytest.mark.slow
 
 TITLE = "Post-Training Quantization of Large Models"
+TEXT = "We quantize the weights of large models. " + ABSTRACT
 
 
 def _get(url: str) -> str:
@@ -42,7 +43,7 @@ def _wait_for(url: str, text: str, timeout: float = 60) -> bool:
 
 @pytest.fixture
 def served(tmp_path):
-    project = make_project(tmp_path / "p", {"000_a.txt": listing((TITLE, ABSTRACT), date="Mar 1")})
+    project = make_project(tmp_path / "p", {"000_a.txt": listing((TITLE, TEXT), date="Mar 1")})
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -77,7 +78,7 @@ def test_an_edited_listing_an_edited_taxonomy_and_a_new_listing_show_while_servi
     project, base = served
     page = base + f"papers/{slugify(TITLE)}.html"
 
-    (project / "seeds" / "000_a.txt").write_text(listing((TITLE, ABSTRACT + " Newly edited sentence."), date="Mar 1"))
+    (project / "seeds" / "000_a.txt").write_text(listing((TITLE, TEXT + " Newly edited sentence."), date="Mar 1"))
     assert _wait_for(page, "Newly edited sentence")
 
     taxonomy = project / "data" / "taxonomy.yaml"

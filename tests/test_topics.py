@@ -1,39 +1,82 @@
-"""How taxonomy terms match: what maintainers read in data/taxonomy.yaml's header holds."""
+"""How papers are filed under topics: what maintainers read in data/taxonomy.yaml's header holds."""
 
 from __future__ import annotations
 
-from generator.topics import ABSTRACT_CAP, TITLE_WEIGHT, Taxonomy, Topic, matcher, scores
+from generator.topics import THRESHOLD, WEIGHTS, Taxonomy, Topic, classify, explain, matcher
 
 
-def taxonomy(*terms_per_topic: list[str]) -> Taxonomy:
-    topics = tuple(Topic(f"t{i}", f"T{i}", "d", tuple(terms)) for i, terms in enumerate(terms_per_topic))
-    return Taxonomy(topics, 4, matcher(topics))
+def taxonomy(*topics: dict) -> Taxonomy:
+    built = tuple(
+        Topic(f"t{i}", f"T{i}", "d", tuple(t.get("terms", ())), tuple(t.get("weak", ())), tuple(t.get("exclude", ())))
+        for i, t in enumerate(topics)
+    )
+    return Taxonomy(built, 4, matcher(built))
 
 
-def abstract_score(terms: list[str], text: str) -> int:
-    return scores(taxonomy(terms), "", text)[0]
+ONE = taxonomy({"terms": ["quantiz"]})
+FILLER = "This sentence says nothing. Neither does this one. Nor this third one. "
+
+
+def score(tax: Taxonomy, title: str, abstract: str, i: int = 0) -> float:
+    return explain(tax, title, abstract)[i].score
 
 
 def test_a_term_matches_at_the_start_of_a_word_ignoring_case():
-    assert abstract_score(["quantiz"], "Quantization and quantized weights") == 2
-    assert abstract_score(["quantiz"], "dequantization") == 0
+    [s] = explain(ONE, "", "Quantization and quantized weights")
+    assert [(h.word, h.count) for h in s.hits] == [("quantization", 2)]
+    assert score(ONE, "", "dequantization") == 0
 
 
 def test_a_space_or_hyphen_in_a_term_matches_any_run_of_spaces_and_hyphens():
-    assert abstract_score(["4-bit"], "4 bit, 4-bit and 4 - bit weights") == 3
-    assert abstract_score(["mixture of experts"], "a mixture-of-experts layer") == 1
+    tax = taxonomy({"terms": ["4-bit"]}, {"terms": ["mixture of experts"]})
+    [four, moe] = explain(tax, "", "4 bit, 4-bit and 4 - bit weights in a mixture-of-experts layer")
+    assert four.hits[0].count == 3 and moe.hits[0].count == 1
 
 
 def test_a_trailing_dollar_matches_whole_words_only():
-    assert abstract_score(["rag$"], "RAG pipelines, not ragged arrays") == 1
+    tax = taxonomy({"terms": ["rag$"]})
+    assert explain(tax, "", "ragged arrays")[0].score == 0
+    assert explain(tax, "", "RAG pipelines")[0].score > 0
 
 
-def test_title_terms_weigh_more_and_abstract_mentions_are_capped():
-    t = taxonomy(["prun"])
-    assert scores(t, "Pruning LLMs", "")[0] == TITLE_WEIGHT
-    assert scores(t, "", "pruning " * 20)[0] == ABSTRACT_CAP
+def test_the_title_outweighs_the_opening_which_outweighs_the_rest():
+    title, opening, later = (
+        score(ONE, t, a) for t, a in [("Quantization", ""), ("", "Quantization."), ("", FILLER + "Quantization.")]
+    )
+    assert (title, opening, later) == (WEIGHTS["title"], WEIGHTS["opening"], WEIGHTS["abstract"])
+
+
+def test_repeating_a_word_counts_less_than_naming_the_subject_in_several_ways():
+    tax = taxonomy({"terms": ["quantiz", "low-bit", "int4"]})
+    repeated = score(tax, "", FILLER + "quantization " * 20)
+    distinct = score(tax, "", FILLER + "quantization, low-bit weights and int4 kernels")
+    assert distinct > repeated and repeated < THRESHOLD
+
+
+def test_a_passing_mention_in_the_abstract_files_nothing_but_the_title_confirmed_by_the_abstract_does():
+    assert classify(ONE, "A Study of Agents", FILLER + "One baseline uses quantization.") == ()
+    assert classify(ONE, "Quantization of Agents", FILLER + "We quantize agents.")[0][0] == "t0"
+
+
+def test_an_ambiguous_weak_word_supports_a_topic_but_never_makes_one():
+    tax = taxonomy({"terms": ["human preference", "rlhf"], "weak": ["alignment", "align"]})
+    assert classify(tax, "Bidirectional Alignment for Students", "We align a student. " * 5) == ()
+    supported = explain(tax, "Alignment with RLHF", "alignment to human preferences")[0]
+    assert supported.score > explain(tax, "Study with RLHF", "human preferences")[0].score
+
+
+def test_an_excluding_phrase_stops_a_term_from_counting():
+    tax = taxonomy({"terms": ["alignment", "safety"], "exclude": ["grammar-aligned", "grammar aligned"]})
+    assert explain(tax, "Grammar-Aligned Decoding", "grammar aligned outputs")[0].score == 0
+    assert explain(tax, "Alignment and Safety", "")[0].score > 0
+
+
+def test_a_broad_topic_far_below_the_best_is_left_out():
+    tax = taxonomy({"terms": ["quantiz", "low-bit", "int4"]}, {"terms": ["benchmark"]})
+    abstract = "Quantization with low-bit int4 weights. " + FILLER + "We report benchmark results on a benchmark."
+    assert [t for t, _ in classify(tax, "Low-Bit Quantization", abstract)] == ["t0"]
 
 
 def test_several_topics_can_match_the_same_word():
-    t = taxonomy(["pretrain"], ["pretraining"])
-    assert scores(t, "", "pretraining data") == [1, 1]
+    tax = taxonomy({"terms": ["pretrain"]}, {"terms": ["pretraining"]})
+    assert [s.score for s in explain(tax, "Pretraining", "")] == [WEIGHTS["title"]] * 2
