@@ -1,12 +1,12 @@
-"""python -m benchmarks [scale|search|serve] [options]: with no argument, all three at their default sizes."""
+"""python -m benchmarks [quality|scale|search|serve] [options]: with no argument, all four at their default sizes."""
 
 from __future__ import annotations
 
 import sys
 
-from . import scale, search, serve
+from . import quality, scale, search, serve
 
-BENCHMARKS = {"scale": scale.main, "search": search.main, "serve": serve.main}
+BENCHMARKS = {"quality": quality.main, "scale": scale.main, "search": search.main, "serve": serve.main}
 
 
 def main() -> None:

@@ -12,11 +12,11 @@ import time
 from pathlib import Path
 
 from generator import catalogue as cat
-from generator.build import default_sources, site_settings, static_files
+from generator.build import default_sources, related_papers, site_settings, static_files
 from generator.listings import read_listings
-from generator.related import related
-from generator.render import render_site, summary, write_tree
+from generator.render import render_site, summary
 from generator.search_index import build_index, documents, terms
+from generator.writer import write_files
 
 
 def main() -> None:
@@ -37,17 +37,17 @@ def main() -> None:
     paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
     t["terms"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    neighbours = related([paper_terms[p.slug] for p in catalogue.papers])
+    neighbours = related_papers(catalogue, paper_terms)
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files = render_site(catalogue, settings, neighbours)
+    files = list(render_site(catalogue, settings, neighbours))
     t["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files.update(build_index(documents(catalogue, summary, paper_terms)))
+    files += build_index(documents(catalogue, summary, paper_terms)).items()
     t["search_index"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files.update(static_files())
-    write_tree(files, root / "docs", owned=(".",))
+    files += static_files()
+    write_files(files, root / "docs")
     t["write"] = time.perf_counter() - mark
     t["total"] = time.perf_counter() - start
     t["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

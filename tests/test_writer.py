@@ -126,3 +126,16 @@ def test_a_link_in_docs_is_never_followed(tmp_path):
     write_files([(PAGE, "two\n")], docs)
     assert outside.read_text() == "keep\n"
     assert not (docs / PAGE).is_symlink() and (docs / PAGE).read_text() == "two\n"
+
+
+def test_a_page_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    docs = tmp_path / "docs"
+    write_files([(PAGE, "first version\n")], docs)
+
+    def fail(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(writer.os, "replace", fail)
+    with pytest.raises(OutputError, match="No space left on device"):
+        write_files([(PAGE, "second version\n")], docs)
+    assert (docs / PAGE).read_text() == "first version\n"

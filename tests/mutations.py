@@ -1,0 +1,189 @@
+"""Planted bugs: each must make the test suite fail.
+
+Every mutation is applied alone to a fresh copy of the working tree, the suite (without the
+browser tests, which need the built site only to look at it) runs on that copy, and the
+mutation is "killed" when some test fails. A survivor is a bug users could get with CI green.
+
+    .venv/bin/python -m tests.mutations            # all, two at a time
+    .venv/bin/python -m tests.mutations slug-hash  # those whose name contains a word
+
+Exit status 1 if any mutation survives or no longer applies (the code it names has moved on:
+update the mutation along with the code).
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Mutation:
+    name: str
+    path: str
+    old: str
+    new: str
+
+
+MUTATIONS = [
+    # Related papers
+    Mutation(
+        "related-reversed",
+        "generator/related.py",
+        "key=lambda sj: (-sj[0], sj[1]))",
+        "key=lambda sj: (sj[0], sj[1]))",
+    ),
+    Mutation("related-to-itself", "generator/related.py", "        scores.pop(i, None)\n", ""),
+    Mutation("related-one-shared-word", "generator/related.py", "if shared[j] < 2 and bonus == 0:", "if False:"),
+    Mutation("related-no-topic-bonus", "generator/related.py", "MAIN_TOPIC = 0.12", "MAIN_TOPIC = 0.0"),
+    # Topic pages and classification
+    Mutation(
+        "topic-page-by-title",
+        "generator/catalogue.py",
+        "key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug)",
+        "key=lambda sp: (sp[1].title.casefold(), sp[1].slug)",
+    ),
+    Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
+    Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
+    Mutation(
+        "exclusions-ignored",
+        "generator/topics.py",
+        "if any(s < end and start < e for s, e in excluded):",
+        "if False:",
+    ),
+    Mutation("threshold-lowered", "generator/topics.py", "THRESHOLD = 3.5", "THRESHOLD = 1.0"),
+    Mutation("no-relative-floor", "generator/topics.py", "RELATIVE = 0.4", "RELATIVE = 0.0"),
+    Mutation(
+        "curated-topics-ignored",
+        "generator/catalogue.py",
+        "    if curated.topics is not None:\n",
+        "    if False:\n",
+    ),
+    Mutation("reserved-topic-id", "generator/topics.py", "if reason := reserved_reason(tid):", "if False:"),
+    # Listings and curation
+    Mutation("date-day-zero", "generator/listings.py", "not 1 <= day <= _DAYS", "not 0 <= day <= _DAYS"),
+    Mutation(
+        "unknown-link-keys",
+        "generator/curation.py",
+        'problems = yamlfile.check_keys(links, where, _LINK_KEYS, set(), "links")',
+        "problems = []",
+    ),
+    Mutation(
+        "merge-ignores-case",
+        "generator/slugs.py",
+        'unicodedata.normalize("NFKC", title).casefold().split()',
+        'unicodedata.normalize("NFKC", title).split()',
+    ),
+    # Addresses
+    Mutation("slug-hash-length", "generator/slugs.py", "HASH_LENGTH = 8", "HASH_LENGTH = 10"),
+    Mutation("slug-hash-function", "generator/slugs.py", "hashlib.sha256(", "hashlib.sha1("),
+    Mutation("reserved-slug", "generator/slugs.py", " and key not in RESERVED", ""),
+    # Untrusted text
+    Mutation(
+        "escaping-off",
+        "generator/escape.py",
+        'return _PUNCT.sub(lambda m: _ENTITY[m.group(0)], " ".join(text.split()))',
+        'return " ".join(text.split())',
+    ),
+    # The writer
+    Mutation("writer-dotfiles", "generator/writer.py", ' or p.startswith(".")', ""),
+    Mutation(
+        "writer-rewrites-all",
+        "generator/writer.py",
+        "            if existing == data:\n                continue\n",
+        "",
+    ),
+    Mutation(
+        "writer-replaces-foreign-files",
+        "generator/writer.py",
+        "if existing is not None and rel not in record:",
+        "if False:",
+    ),
+    Mutation(
+        "writer-deletes-unrecorded",
+        "generator/writer.py",
+        "for rel in sorted(record - seen):",
+        "for rel in sorted({p.relative_to(docs).as_posix() for p in docs.rglob('*.md')} - seen):",
+    ),
+    Mutation(
+        "writer-output-anywhere",
+        "generator/build.py",
+        "    check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])\n",
+        "",
+    ),
+    Mutation(
+        "writer-not-atomic",
+        "generator/writer.py",
+        "temp = path.with_name(TEMP_PREFIX + path.name)",
+        "temp = path",
+    ),
+    Mutation(
+        "writer-no-journal", "generator/writer.py", "                journal.add(rel)\n", "                pass\n"
+    ),
+    Mutation(
+        "writer-twice-allowed",
+        "generator/writer.py",
+        "            if rel in seen:\n",
+        "            if False:\n",
+    ),
+]
+
+
+def _copy_tree(into: Path) -> None:
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for rel in filter(None, listed.split("\0")):
+        source = ROOT / rel
+        if source.is_file():
+            (into / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, into / rel)
+
+
+def run(m: Mutation) -> tuple[str, float, str]:
+    """(killed | SURVIVED | STALE, seconds, the first failing test)"""
+    start = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix=f"mutant-{m.name}-") as tmp:
+        copy = Path(tmp)
+        _copy_tree(copy)
+        target = copy / m.path
+        text = target.read_text(encoding="utf-8")
+        if text.count(m.old) != 1:
+            return "STALE", 0.0, f"{m.path} holds the mutated text {text.count(m.old)} times, not once"
+        target.write_text(text.replace(m.old, m.new), encoding="utf-8")
+        result = subprocess.run(
+            [sys.executable, "-m", "pytest", "-x", "-q", "-m", "not browser", "-p", "no:cacheprovider"],
+            cwd=copy,
+            capture_output=True,
+            text=True,
+            env={**__import__("os").environ, "PYTHONPATH": str(copy)},
+        )
+    seconds = time.monotonic() - start
+    failed = next((line for line in result.stdout.splitlines() if line.startswith(("FAILED", "ERROR"))), "")
+    return ("killed" if result.returncode != 0 else "SURVIVED"), seconds, failed
+
+
+def main(argv: list[str]) -> int:
+    chosen = [m for m in MUTATIONS if not argv or any(word in m.name for word in argv)]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        outcomes = list(pool.map(run, chosen))
+    for m, (outcome, seconds, detail) in zip(chosen, outcomes, strict=True):
+        print(f"{outcome:<9} {m.name:<30} {seconds:6.1f} s  {detail[:110]}")
+    killed = sum(o == "killed" for o, _, _ in outcomes)
+    print(f"{killed} killed, {len(chosen) - killed} not killed, of {len(chosen)} planted bugs")
+    return 0 if killed == len(chosen) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
