@@ -24,6 +24,7 @@ TERMS_PER_PAPER = 24
 PAPERS_PER_TERM = 32
 TITLE_BOOST = 3  # a title term counts as this many abstract mentions
 PAIR_BOOST = 1.5  # an adjacent pair of terms names a subject more precisely than either word
+OPENING_TERMS = 40  # term pairs are taken from the title and this many first abstract terms
 GENERIC_SHARE = 0.08  # a term in more than this share of papers says little about a subject
 GENERIC_MIN_PAPERS = 200  # below this many papers every share is noisy: rely on idf alone
 MAIN_TOPIC = 0.12  # added to the similarity when both papers have the same main topic
@@ -38,17 +39,21 @@ def _pairs(terms: Sequence[str]) -> list[str]:
 def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
     title = [t for t in title if len(t) > 2]
     abstract = [t for t in abstract if len(t) > 2]
-    counts = Counter(abstract) + Counter(_pairs(abstract))
-    for t in [*title, *_pairs(title)]:
+    counts = Counter(abstract)
+    # Pairs from the opening only: that is where an abstract names its subject, and pairs
+    # from the whole text would double the work for little.
+    counts.update(_pairs(abstract[:OPENING_TERMS]))
+    for t in (*title, *_pairs(title)):
         counts[t] += TITLE_BOOST
     return counts
 
 
-def _topic_bonus(a: Sequence[str], b: Sequence[str]) -> float:
-    if not a or not b:
+def _topic_bonus(a: tuple[str | None, frozenset[str]], b: tuple[str | None, frozenset[str]]) -> float:
+    """a, b: (main topic, all topics)."""
+    if a[0] is None or b[0] is None:
         return 0.0
-    shared = len(set(a) & set(b))
-    return (MAIN_TOPIC if a[0] == b[0] else 0.0) + SHARED_TOPIC * (shared - (a[0] == b[0]))
+    same_main = a[0] == b[0]
+    return MAIN_TOPIC * same_main + SHARED_TOPIC * (len(a[1] & b[1]) - same_main)
 
 
 def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
@@ -65,8 +70,9 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
 
     vectors: list[dict[str, float]] = []
     postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    log_tf = _LOG_TF
     for i, c in enumerate(counts):
-        weighted = [(_LOG_TF[min(tf, 63)] * idf[t], t) for t, tf in c.items() if t in idf]
+        weighted = [(log_tf[tf if tf < 64 else 63] * idf[t], t) for t, tf in c.items() if t in idf]
         top = heapq.nlargest(TERMS_PER_PAPER, weighted)
         norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
         vector = {t: w / norm for w, t in top if w > 0}
@@ -77,22 +83,28 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
         if len(plist) > PAPERS_PER_TERM:
             postings[t] = heapq.nlargest(PAPERS_PER_TERM, plist, key=lambda wi: (wi[0], -wi[1]))
 
+    # Candidates in order of text similarity; a topic bonus can lift one by at most MAX_BONUS, so
+    # the walk stops once no later candidate can reach the k-th best.
+    topic_sets = [(topics[0] if topics else None, frozenset(topics)) for _, _, topics in papers]
+    max_bonus = MAIN_TOPIC + SHARED_TOPIC * max((len(t) for _, t in topic_sets), default=0)
     result: list[tuple[int, ...]] = []
     for i, vector in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
-        shared: Counter[int] = Counter()
         for t, w in vector.items():
             for w2, j in postings[t]:
                 scores[j] += w * w2
-                shared[j] += 1
         scores.pop(i, None)
-        topics = papers[i][2]
-        ranked = []
-        for j, s in scores.items():
-            bonus = _topic_bonus(topics, papers[j][2])
-            if shared[j] < 2 and bonus == 0:
+        topics, terms_i = topic_sets[i], vector.keys()
+        best: list[tuple[float, int]] = []  # a heap of (score, -index): the worst kept on top
+        for j, s in sorted(scores.items(), key=lambda js: (-js[1], js[0])):
+            if len(best) == k and s + max_bonus < best[0][0]:
+                break
+            bonus = _topic_bonus(topics, topic_sets[j])
+            if bonus == 0 and len(terms_i & vectors[j].keys()) < 2:
                 continue  # one shared word ("unified", "edit") is not a shared subject
-            ranked.append((s + bonus, j))
-        best = heapq.nsmallest(k, ranked, key=lambda sj: (-sj[0], sj[1]))
-        result.append(tuple(j for _, j in best))
+            if len(best) < k:
+                heapq.heappush(best, (s + bonus, -j))
+            elif (s + bonus, -j) > best[0]:
+                heapq.heapreplace(best, (s + bonus, -j))
+        result.append(tuple(-j for _, j in sorted(best, reverse=True)))
     return result
