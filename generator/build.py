@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import posixpath
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -11,7 +13,7 @@ from . import catalogue as cat
 from .related import related
 from .render import SiteSettings, render_site, summary
 from .search_index import build_index, documents, terms
-from .writer import check_output_folder, write_files
+from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
 STATIC = PACKAGE / "static"
@@ -23,6 +25,7 @@ class BuildReport:
     written: list[str]
     deleted: list[str]
     total: int
+    names: frozenset[str]  # every generated file, docs/-relative
 
 
 def default_sources(root: Path) -> cat.Sources:
@@ -55,6 +58,30 @@ def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) ->
     return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers])
 
 
+_HREF = re.compile(r'href="([^"]*)"')
+_EXTERNAL = ("#", "https://", "http://", "mailto:")
+
+
+def _collect_links(pages: Iterable[tuple[str, str]], links: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """Pass pages on, noting every local address they link to (and the first page that does)."""
+    for rel, text in pages:
+        if rel.endswith(".md"):
+            folder = posixpath.dirname(rel)
+            for url in _HREF.findall(text):
+                if url and not url.startswith(_EXTERNAL):
+                    links.setdefault(posixpath.normpath(posixpath.join(folder, url.partition("#")[0])), rel)
+        yield rel, text
+
+
+def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -> None:
+    """MkDocs does not read generated pages as Markdown, so it cannot check their links: every
+    local link must reach a generated file or a maintainer's own page."""
+    for target, source in sorted(links.items()):
+        name = target.removesuffix(".html") + ".md" if target.endswith(".html") else target
+        if name not in generated and not (docs / name).is_file():
+            raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
+
+
 def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> BuildReport:
     """Validate everything, then write the generated pages into docs/.
 
@@ -65,10 +92,12 @@ def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> Buil
     # Each paper's terms, computed once: related papers and the search index both use them.
     paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
     neighbours = related_papers(catalogue, paper_terms)
+    links: dict[str, str] = {}
     files = chain(
-        render_site(catalogue, settings, neighbours),
+        _collect_links(render_site(catalogue, settings, neighbours), links),
         static_files(),
         build_index(documents(catalogue, summary, paper_terms)).items(),
     )
     report = write_files(files, docs)
-    return BuildReport(catalogue, report.written, report.deleted, report.total)
+    _check_links(links, report.names, docs)
+    return BuildReport(catalogue, report.written, report.deleted, report.total, report.names)

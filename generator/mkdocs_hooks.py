@@ -1,15 +1,19 @@
-"""MkDocs hooks: `mkdocs build` and `mkdocs serve` run the generator themselves."""
+"""MkDocs hooks: `mkdocs build` and `mkdocs serve` run the generator themselves, and the pages
+it wrote as HTML go into Material's page template without a Markdown pass (see render.py)."""
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
+from types import MethodType
 
 from mkdocs.exceptions import PluginError
+from mkdocs.structure.toc import get_toc
 
 from generator.build import build_docs, default_sources
 from generator.problems import InputError
-from generator.render import SiteSettings
+from generator.render import GENERATED, SiteSettings
 from generator.writer import OutputError
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -21,6 +25,7 @@ class _LastRun:
     serving = False
     inputs: tuple | None = None
     docs: tuple | None = None
+    pages: frozenset[str] = frozenset()  # the generated pages, docs/-relative
 
 
 def _fingerprint(*paths: Path) -> tuple:
@@ -62,6 +67,7 @@ def on_pre_build(config) -> None:
         raise PluginError("the listings have problems:\n" + "\n".join(str(p) for p in e.problems)) from None
     except OutputError as e:
         raise PluginError(str(e)) from None
+    _LastRun.pages = frozenset(name for name in report.names if name.endswith(".md"))
     if _LastRun.serving:
         _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
     log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))
@@ -71,3 +77,40 @@ def on_serve(server, config, builder):
     for path in _inputs(_root(config)):
         server.watch(str(path))
     return server
+
+
+def on_pre_page(page, config, files):
+    if page.file.src_uri in _LastRun.pages:
+        page.read_source = MethodType(_read_generated, page)
+        page.render = MethodType(_render_generated, page)
+    return page
+
+
+def _read_generated(page, config) -> None:
+    """A generated page: its header is one line of JSON, its body HTML (render.page)."""
+    text = page.file.content_string
+    header, found, body = text.removeprefix("---\n").partition("\n---\n")
+    try:
+        meta = json.loads(header) if found and text.startswith("---\n") else None
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict) or not isinstance(meta.get(GENERATED), dict):
+        raise PluginError(
+            f"{page.file.src_uri}: the generated page's header is broken; run the build again to rewrite it"
+        )
+    page.meta = meta
+    page.markdown = body
+
+
+def _render_generated(page, config, files) -> None:
+    tokens: list[dict] = []
+    open_levels: list[dict] = []
+    for level, anchor, name in page.meta[GENERATED]["toc"]:
+        token = {"level": level, "id": anchor, "name": name, "children": []}
+        while open_levels and open_levels[-1]["level"] >= level:
+            open_levels.pop()
+        (open_levels[-1]["children"] if open_levels else tokens).append(token)
+        open_levels.append(token)
+    page.content = page.markdown
+    page.toc = get_toc(tokens)
+    page.present_anchor_ids = {anchor for _, anchor, _ in page.meta[GENERATED]["toc"]}

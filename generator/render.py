@@ -1,4 +1,13 @@
-"""Rendering: the catalogue into Markdown pages (from Jinja2 templates) and papers.json."""
+"""Rendering: the catalogue into pages (Jinja2 templates in generator/templates) and papers.json.
+
+Generated pages are HTML: there is nothing for Markdown to do in text the generator wrote, and
+parsing it again was most of a large build's time. Each page is still a `.md` file for MkDocs,
+with a front matter header that is one line of JSON (valid YAML too) holding its title,
+description and table of contents; the MkDocs hook hands the body to Material as it is (see
+mkdocs_hooks.py). Untrusted text is escaped by Jinja2's autoescaping (markupsafe): no HTML in
+it takes effect, and since no Markdown or template engine reads the body again, neither does
+any Markdown or template syntax.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +23,6 @@ from urllib.parse import quote
 import jinja2
 
 from .catalogue import Catalogue, Paper
-from .escape import literal
 from .slugs import slugify
 from .topics import Topic
 
@@ -23,9 +31,22 @@ PAGE_SIZE = 200  # papers per topic or index page: a page's size must not grow w
 SUMMARY_LENGTH = 180
 
 
-def yaml_string(text: str) -> str:
-    # Material prints the page title into <title> and the header without escaping it.
-    return json.dumps(html.escape(" ".join(text.split())))
+GENERATED = "generated"  # the front matter key that marks a page the generator wrote as HTML
+_HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"')
+
+
+def page(body: str, title: str, description: str | None = None) -> str:
+    """A generated page: a one-line JSON front matter header, then the HTML body.
+
+    Material prints the title and description into <title> and meta tags without escaping
+    them, so they are escaped here; the table of contents comes from the body's headings."""
+    toc = [[int(level), anchor, text] for level, anchor, text in _HEADING.findall(body)]
+    meta = {"title": html.escape(" ".join(title.split())), "search": {"exclude": True}, GENERATED: {"toc": toc}}
+    if description is not None:
+        meta["description"] = html.escape(" ".join(description.split()))
+    # ensure_ascii=False: characters outside the BMP (emoji) as themselves, never as escaped
+    # surrogate pairs, which YAML readers mangle.
+    return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n\n" + body
 
 
 @lru_cache(maxsize=1 << 17)  # each abstract is summarised on several pages
@@ -49,13 +70,11 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
-        autoescape=False,  # Markdown, not HTML: untrusted text goes through `literal` instead
+        autoescape=True,
     )
-    env.filters["literal"] = literal
-    env.filters["yaml_string"] = yaml_string
     env.filters["summary"] = summary
     env.filters["urlquote"] = lambda s: quote(s, safe="")
-    # Curated links are validated https URLs; quoting keeps them inside the Markdown link.
+    # Curated links are validated https URLs; quoting keeps them one URL.
     env.filters["urlsafe"] = lambda s: quote(s, safe=":/?#@!$&'*+,;=%-._~()")
     return env
 
@@ -102,34 +121,31 @@ def render_site(
         "counts": {t.id: len(by_topic[t.id]) for t in topics},
         "settings": settings,
     }
-    paper_tpl = env.get_template("paper.md.j2")
+    paper_tpl = env.get_template("paper.html.j2")
     for paper, near in zip(papers, neighbours, strict=True):
-        yield f"papers/{paper.slug}.md", paper_tpl.render(common, paper=paper, related=[papers[j] for j in near])
+        body = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near], h1_id=paper.slug)
+        yield f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract))
 
-    topic_tpl = env.get_template("topic.md.j2")
+    topic_tpl = env.get_template("topic.html.j2")
     for topic in topics:
         pages = _pages(by_topic[topic.id], topic.id)
         for name, chunk, n in pages:
-            yield (
-                f"topics/{name}.md",
-                topic_tpl.render(common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages]),
-            )
-    yield "topics/index.md", env.get_template("topics.md.j2").render(common)
+            body = topic_tpl.render(common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages])
+            yield f"topics/{name}.md", page(body, topic.name)
+    yield "topics/index.md", page(env.get_template("topics.html.j2").render(common), "Topics")
 
     letters: dict[str, list[Paper]] = {}
     for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.slug)):
         letters.setdefault(_letter(paper.title), []).append(paper)
-    letter_tpl = env.get_template("letter.md.j2")
+    letter_tpl = env.get_template("letter.html.j2")
     letter_pages = {}
     for letter, items in sorted(letters.items()):
         pages = _pages(items, letter)
         letter_pages[letter] = [(p[0], len(p[1])) for p in pages]
         for name, chunk, n in pages:
-            yield (
-                f"az/{name}.md",
-                letter_tpl.render(common, letter=letter, papers=chunk, page=n, pages=[p[0] for p in pages]),
-            )
-    yield "az/index.md", env.get_template("az.md.j2").render(common, letters=letter_pages)
+            body = letter_tpl.render(common, letter=letter, papers=chunk, page=n, pages=[p[0] for p in pages])
+            yield f"az/{name}.md", page(body, f"Papers: {letter.upper()}")
+    yield "az/index.md", page(env.get_template("az.html.j2").render(common, letters=letter_pages), "All papers A–Z")
 
     latest = catalogue.latest
     latest_papers = []
@@ -140,7 +156,8 @@ def render_site(
             if slug not in seen:
                 seen.add(slug)
                 latest_papers.append(by_slug[slug])
-    yield "index.md", env.get_template("home.md.j2").render(common, latest=latest, latest_papers=latest_papers)
+    home = env.get_template("home.html.j2").render(common, latest=latest, latest_papers=latest_papers)
+    yield "index.md", page(home, "Reading list")
 
     # One paper per line: readable and diffable, and each line uses json's C encoder (indent=
     # would switch the whole file to the pure-Python one, 7x slower at 10,000 papers).

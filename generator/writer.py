@@ -35,6 +35,7 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     deleted: list[str] = field(default_factory=list)
     total: int = 0
+    names: frozenset[str] = frozenset()  # every file this build generated, written or unchanged
 
 
 def check_output_folder(docs: Path, inputs: Iterable[Path]) -> None:
@@ -167,6 +168,7 @@ def _write(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteReport:
             path.unlink()
             report.deleted.append(rel)
     report.total = len(seen)
+    report.names = frozenset(seen)
     manifest = "".join(rel + "\n" for rel in sorted(seen.difference(conflicts))).encode("utf-8")
     if _current(docs / MANIFEST) != manifest:
         _atomic_write(docs / MANIFEST, manifest)

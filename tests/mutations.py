@@ -93,6 +93,18 @@ MUTATIONS = [
         'return _PUNCT.sub(lambda m: _ENTITY[m.group(0)], " ".join(text.split()))',
         'return " ".join(text.split())',
     ),
+    Mutation(
+        "broken-topic-link",
+        "generator/templates/paper.html.j2",
+        'href="../topics/{{ id }}.html"',
+        'href="../topic/{{ id }}.html"',
+    ),
+    Mutation(
+        "markdown-on-generated-pages",
+        "generator/mkdocs_hooks.py",
+        "    if page.file.src_uri in _LastRun.pages:\n",
+        "    if False:\n",
+    ),
     # The writer
     Mutation("writer-dotfiles", "generator/writer.py", ' or p.startswith(".")', ""),
     Mutation(

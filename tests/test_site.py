@@ -244,3 +244,28 @@ def test_mkdocs_runs_the_working_trees_generator(tmp_path, monkeypatch):
     mkdocs_build(project)
     imported = Path((project / "imported.txt").read_text()).resolve()
     assert imported == (ROOT / "generator" / "build.py").resolve()
+
+
+def test_titles_beyond_the_basic_plane_keep_a_valid_page_header(tmp_path):
+    titles = ["Robots 🤖 with emoji 🚀", "𝒪(log n) Attention for 𝔏anguage Models"]
+    abstract = "We achieve 𝒪(log n) time 🚀. " + ABSTRACT
+    project = make_project(tmp_path / "emoji", {"000_a.txt": listing(*[(t, abstract) for t in titles])})
+    site = mkdocs_build(project)
+    for title in titles:
+        doc = parse(site / "papers" / f"{slugify(title)}.html")
+        assert doc.texts["title"] == [f"{title} - Reading list"]
+        assert [h.replace("\u00b6", "").strip() for h in doc.texts["h1"]] == [title]
+        assert "We achieve 𝒪(log n) time 🚀." in doc.texts["article"][0]
+
+
+def test_hand_written_pages_still_get_markdown_while_generated_ones_are_taken_as_written(hostile_site, tmp_path):
+    project = make_project(tmp_path / "md", {"000_a.txt": listing(("**Not Bold** Title", ABSTRACT))})
+    (project / "docs" / "about.md").write_text("# About\n\nThis is **bold** and [a link](index.md).\n")
+    site = mkdocs_build(project)
+    about = (site / "about.html").read_text(encoding="utf-8")
+    assert "<strong>bold</strong>" in about and 'href="index.html"' in about
+    paper = (site / "papers" / f"{slugify('**Not Bold** Title')}.html").read_text(encoding="utf-8")
+    assert "**Not Bold** Title" in paper and "<strong>Not Bold</strong>" not in paper
+    # Material's table of contents lists the generated page's sections.
+    for anchor in ("topics", "appeared-in", "read-it"):
+        assert f'<a href="#{anchor}" class="md-nav__link">' in paper

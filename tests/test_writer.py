@@ -139,3 +139,26 @@ def test_a_page_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     with pytest.raises(OutputError, match="No space left on device"):
         write_files([(PAGE, "second version\n")], docs)
     assert (docs / PAGE).read_text() == "first version\n"
+
+
+def test_a_broken_generated_page_header_fails_the_build_with_its_name():
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from generator.mkdocs_hooks import _read_generated
+
+    for text in ("---\n{broken\n---\n\n<p>x</p>", "no header at all", '---\n{"title": "x"}\n---\n\n<p>x</p>'):
+        page = SimpleNamespace(file=SimpleNamespace(content_string=text, src_uri="papers/x.md"))
+        with pytest.raises(PluginError, match="papers/x.md: the generated page's header is broken"):
+            _read_generated(page, None)
+
+
+def test_every_link_a_generated_page_writes_must_reach_a_page(tmp_path):
+    from generator.build import _check_links
+
+    (tmp_path / "about.md").write_text("mine\n")
+    names = frozenset({"index.md", "papers/a.md", "papers.json"})
+    _check_links({"papers/a.html": "index.md", "about.html": "index.md", "papers.json": "index.md"}, names, tmp_path)
+    with pytest.raises(OutputError, match=r"index\.md: links to papers/b\.html, which no page provides"):
+        _check_links({"papers/b.html": "index.md"}, names, tmp_path)
