@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .curation import Curated, Curation, load_curation
+from .escape import visible
 from .listings import Entry, Listing, read_listings
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
@@ -175,8 +176,8 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
         papers.append(
             Paper(
                 slug=slug,
-                title=first.title,
-                abstract=abstract,
+                title=visible(first.title),
+                abstract=visible(abstract),
                 appearances=tuple(Appearance(e.listing, dates[e.listing], e.line) for e in entries),
                 topics=topics,
                 arxiv=curated.arxiv if curated else None,

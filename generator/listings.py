@@ -47,11 +47,15 @@ _MONTHS = {
 # Days per month allowing Feb 29: the listing carries no year, so a leap day may be real.
 _DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 _DATE = re.compile(r"([A-Za-z]+)\.? +(\d{1,2})")
+_SENTENCE = re.compile(r"[.!?] +[A-Z]")
 # C0 and C1 control characters other than tab, line feed and carriage return (before \n).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)")
 
 # A title longer than this is almost certainly an abstract standing where a title should be.
 TITLE_MAX = 300
+# Real abstracts run to a few thousand characters; a far longer one is several papers run
+# together (a missing blank line) or pasted by mistake.
+ABSTRACT_MAX = 20_000
 LISTING_SUFFIX = ".txt"
 
 
@@ -94,6 +98,22 @@ def _clean(line: str) -> str:
     return " ".join(line.split())
 
 
+def _date_like(text: str) -> bool:
+    """A month name and a day: "Llama 3" is a title, "Mar 0" a mistyped date."""
+    m = _DATE.fullmatch(text)
+    return bool(m) and m.group(1).lower() in _MONTHS
+
+
+def _title_like(block: _Block) -> bool:
+    """One short line that does not read as a sentence: how titles look, and abstracts don't."""
+    text = block.text
+    return len(block.lines) == 1 and len(text) <= 200 and not text.endswith(".") and not _SENTENCE.search(text)
+
+
+def _abstract_like(block: _Block) -> bool:
+    return _looks_like_abstract(block) or block.text.endswith(".") or bool(_SENTENCE.search(block.text))
+
+
 def parse_date(text: str) -> tuple[int, int] | None:
     m = _DATE.fullmatch(text)
     if not m:
@@ -131,12 +151,17 @@ def _decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as e:
         line = data[: e.start].count(b"\n") + 1
         return None, [Problem(path, line, f"not UTF-8 text (byte 0x{data[e.start]:02x}); save the listing as UTF-8")]
+    if "\x00" in text:
+        # UTF-16 read as UTF-8 is every other byte NUL: one clear message, not one per line.
+        line = text.count("\n", 0, text.index("\x00")) + 1
+        return None, [Problem(path, line, "NUL bytes: the file looks like UTF-16 or binary; save the listing as UTF-8")]
     problems = []
-    seen_lines = set()
+    line, counted_to, last_line = 1, 0, 0
     for m in _CONTROL.finditer(text):
-        line = text.count("\n", 0, m.start()) + 1
-        if line not in seen_lines:
-            seen_lines.add(line)
+        line += text.count("\n", counted_to, m.start())  # lines counted once, left to right
+        counted_to = m.start()
+        if line != last_line:
+            last_line = line
             problems.append(Problem(path, line, f"control character U+{ord(m.group(0)):04X} in text"))
     return unicodedata.normalize("NFC", text), problems
 
@@ -163,7 +188,7 @@ def parse_listing(data: bytes, path: str) -> tuple[Listing | None, list[Problem]
     while i < len(blocks) and len(blocks[i].lines) == 1 and blocks[i].text in CHROME:
         i += 1
     date = date_key = None
-    if i < len(blocks) and len(blocks[i].lines) == 1 and _DATE.fullmatch(blocks[i].text):
+    if i < len(blocks) and len(blocks[i].lines) == 1 and _date_like(blocks[i].text):
         date_key = parse_date(blocks[i].text)
         if date_key is None:
             problems.append(Problem(path, blocks[i].line, f"not a valid date: {blocks[i].text!r}"))
@@ -188,7 +213,7 @@ def parse_listing(data: bytes, path: str) -> tuple[Listing | None, list[Problem]
             wrapped_title = len(title.lines) > 1 and len(title.lines[0]) <= TITLE_MAX
             i += 2 if wrapped_title and i + 1 < len(blocks) and _looks_like_abstract(blocks[i + 1]) else 1
             continue
-        if title.text in CHROME or _DATE.fullmatch(title.text):
+        if title.text in CHROME or _date_like(title.text):
             problems.append(
                 Problem(path, title.line, f"{title.text!r} belongs at the top of the listing, before the first paper")
             )
@@ -200,11 +225,26 @@ def parse_listing(data: bytes, path: str) -> tuple[Listing | None, list[Problem]
             problems.append(Problem(path, title.line, f"title has no abstract: {title.text!r}"))
             break
         abstract = blocks[i + 1]
-        # A short line followed by a paragraph is a title whose own abstract went missing.
-        if not _looks_like_abstract(abstract) and i + 2 < len(blocks) and _looks_like_abstract(blocks[i + 2]):
+        # A short line followed by a paragraph is a title whose own abstract went missing. Where
+        # abstracts are one short line each, an "abstract" that looks like a title, followed by
+        # a block that reads as an abstract, is the same mistake.
+        following = blocks[i + 2] if i + 2 < len(blocks) else None
+        if following is not None and (
+            (not _looks_like_abstract(abstract) and _looks_like_abstract(following))
+            or (_title_like(abstract) and _abstract_like(following) and not _title_like(following))
+        ):
             problems.append(Problem(path, title.line, f"title has no abstract: {title.text!r}"))
             i += 1
             continue
+        if len(abstract.text) > ABSTRACT_MAX:
+            problems.append(
+                Problem(
+                    path,
+                    abstract.line,
+                    f"abstract of {len(abstract.text):,} characters, longer than any real one (at most "
+                    f"{ABSTRACT_MAX:,}): is a blank line between papers missing?",
+                )
+            )
         entries.append(Entry(title.text, abstract.text, name, title.line))
         i += 2
 

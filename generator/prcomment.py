@@ -12,7 +12,7 @@ import json
 import re
 import sys
 
-from .escape import literal
+from .escape import code_span
 
 MARKER = "<!-- reading-list-preview -->"
 LIMIT = 200  # GitHub caps comments at 65,536 characters
@@ -30,7 +30,7 @@ def _topic_lines(item: dict) -> list[str]:
     for t in topics:
         if not isinstance(t, dict) or not _TOPIC.fullmatch(str(t.get("id", ""))):
             continue
-        evidence = [literal(str(e)) for e in t.get("evidence", []) if isinstance(e, str)][:3]
+        evidence = [code_span(e) for e in t.get("evidence", []) if isinstance(e, str)][:3]
         shown.append(f"`{t['id']}`" + (f" ({'; '.join(evidence)})" if evidence else ""))
     if not shown:
         return ["  - topics: none found: add them in `data/curation.yaml`"]
@@ -46,7 +46,7 @@ def _section(name: str, items: list, base: str, link: bool) -> list[str]:
     lines = [f"**{name} ({len(items)})**", ""]
     for item in items[:LIMIT]:
         slug = str(item.get("slug", ""))
-        title = literal(str(item.get("title", "")))  # titles come from the pull request
+        title = code_span(str(item.get("title", "")))  # titles come from the pull request
         line = f"- [{title}]({base}papers/{slug}.html)" if link and _SLUG.fullmatch(slug) else f"- {title}"
         fields = [f for f in item.get("fields", []) if f in _FIELDS]
         if fields:

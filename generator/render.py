@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import json
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -80,8 +81,13 @@ def _environment() -> jinja2.Environment:
 
 
 def _letter(title: str) -> str:
-    c = title.strip()[:1].lower()
-    return c if "a" <= c <= "z" else ("0-9" if c.isdigit() else "other")
+    """The A–Z page of a title: its first letter or digit ("(Dynamic) Prompting" is under D),
+    without accents ("É", "İ" are under E and I); other scripts go under "other"."""
+    first = next((c for c in title if c.isalnum()), "")
+    base = unicodedata.normalize("NFKD", first)[:1].lower()
+    if "a" <= base <= "z":
+        return base
+    return "0-9" if first.isdigit() else "other"
 
 
 def _pages(items: list, base: str) -> list[tuple[str, list, int]]:

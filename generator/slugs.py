@@ -24,8 +24,13 @@ _PLAIN = re.compile(r"[a-z0-9]+(?: [a-z0-9]+)*")
 
 
 def normalise_title(title: str) -> str:
-    """The identity of a paper: same after Unicode form, case and white space are folded."""
-    return " ".join(unicodedata.normalize("NFKC", title).casefold().split())
+    """The identity of a paper: same after Unicode form, case (full Unicode case folding, so
+    "İ" and "i̇" agree) and white space are folded, and invisible format characters (zero-width
+    spaces, bidi marks) are dropped, since a reader cannot see them."""
+    text = unicodedata.normalize("NFKC", title)
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
 
 
 def slugify(title: str) -> str:

@@ -269,8 +269,9 @@ def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
     return TopicScore(topic_id, round(strong + support, 2), tuple(result))
 
 
-def explain(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[TopicScore, ...]:
-    """Each topic's score and the evidence behind it, in taxonomy order."""
+def explain(taxonomy: Taxonomy, title: str, abstract: str, full: bool = True) -> tuple[TopicScore, ...]:
+    """Each topic's score and the evidence behind it, in taxonomy order. With full=False, topics
+    with no strong term are not looked into (their score is 0 whatever their weak terms)."""
     n = 3 * len(taxonomy.topics)
     title_l, abstract_l = title.lower(), abstract.lower()
     in_title = _matches(taxonomy.match, title_l, n)
@@ -282,6 +283,9 @@ def explain(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[TopicScore, 
 
     scores = []
     for i, topic in enumerate(taxonomy.topics):
+        if not full and not in_title[3 * i + _STRONG] and not in_abstract[3 * i + _STRONG]:
+            scores.append(TopicScore(topic.id, 0.0, ()))
+            continue
         found = []
         for where_of, text, spans in (
             (lambda _: "title", title_l, in_title),
@@ -308,7 +312,7 @@ def rank(scores: tuple[TopicScore, ...], max_topics: int) -> tuple[tuple[str, fl
 @lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged papers cost nothing
 def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, float], ...]:
     """The paper's topics with their scores, most relevant first, at most ``max_topics``."""
-    return rank(explain(taxonomy, title, abstract), taxonomy.max_topics)
+    return rank(explain(taxonomy, title, abstract, full=False), taxonomy.max_topics)
 
 
 def confident(topics: tuple[tuple[str, float], ...]) -> bool:

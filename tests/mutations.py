@@ -89,10 +89,17 @@ MUTATIONS = [
     # Untrusted text
     Mutation(
         "escaping-off",
-        "generator/escape.py",
-        'return _PUNCT.sub(lambda m: _ENTITY[m.group(0)], " ".join(text.split()))',
-        'return " ".join(text.split())',
+        "generator/render.py",
+        "        autoescape=True,\n",
+        "        autoescape=False,\n",
     ),
+    Mutation(
+        "comment-titles-not-code",
+        "generator/prcomment.py",
+        'title = code_span(str(item.get("title", "")))',
+        'title = str(item.get("title", ""))',
+    ),
+    Mutation("bidi-shown-raw", "generator/escape.py", "    return _BIDI.sub(", "    return text or _BIDI.sub("),
     Mutation(
         "broken-topic-link",
         "generator/templates/paper.html.j2",

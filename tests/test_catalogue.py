@@ -146,3 +146,21 @@ def test_taxonomy_mistakes_are_clear_errors(project, taxonomy, expected):
     (project / "data" / "taxonomy.yaml").write_text(taxonomy)
     messages = problems_of(project)
     assert any(expected in m for m in messages), messages
+
+
+def test_invisible_characters_and_full_case_folding_do_not_split_a_paper(project):
+    (project / "seeds" / "000_a.txt").write_text(listing(("Zero Width İstanbul Models", ABSTRACT)), encoding="utf-8")
+    (project / "seeds" / "001_b.txt").write_text(
+        listing(("Zero\u200b Width i\u0307stanbul MODELS", ABSTRACT)), encoding="utf-8"
+    )
+    [paper] = load(project).papers
+    assert len(paper.appearances) == 2
+
+
+def test_bidi_controls_in_titles_and_abstracts_are_shown_as_visible_escapes(project):
+    (project / "seeds" / "000_a.txt").write_text(
+        listing(("Evil\u202etxt.exe Models", "We \u2067hide\u2069 this. " + ABSTRACT)), encoding="utf-8"
+    )
+    [paper] = load(project).papers
+    assert paper.title == "Evil\\u202etxt.exe Models"
+    assert paper.abstract.startswith("We \\u2067hide\\u2069 this.")

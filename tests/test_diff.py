@@ -103,23 +103,24 @@ def test_an_unknown_revision_is_a_clear_error(repo):
 
 
 def test_the_comment_links_each_paper_to_its_preview_page_and_shows_titles_literally():
+    hostile = "@everyone @octocat #42 GH-7 abc1234 <img src=x> [a](b) **T** `tick`"
     changes = {
-        "added": [{"slug": "x--1234abcd", "title": "@team <img src=x> [a](b) **T**", "url": "papers/x--1234abcd.html"}],
+        "added": [{"slug": "x--1234abcd", "title": hostile, "url": "papers/x--1234abcd.html"}],
         "changed": [{"slug": "y", "title": "Y", "url": "papers/y.html", "fields": ["abstract", "<b>"]}],
-        "removed": [{"slug": "z", "title": "Z", "url": "papers/z.html"}],
+        "removed": [{"slug": "z", "title": "Evil\u202etxt.exe", "url": "papers/z.html"}],
     }
     text = render(changes, "https://owner.github.io/repo/pr-7/")
     assert text.startswith(MARKER)
-    assert "- [&#64;team &#60;img src&#61;x&#62; &#91;a&#93;&#40;b&#41; &#42;&#42;T&#42;&#42;]" in text
-    assert "(https://owner.github.io/repo/pr-7/papers/x--1234abcd.html)" in text
-    assert "- [Y](https://owner.github.io/repo/pr-7/papers/y.html) (abstract)" in text
-    assert "- Z\n" in text  # a removed paper has no page to link to
-    assert "<b>" not in text and "<img" not in text
+    # A code span: GitHub links no mention, issue or commit in it, and renders no markup.
+    assert f"- [`` {hostile} ``](https://owner.github.io/repo/pr-7/papers/x--1234abcd.html)" in text
+    assert "- [`Y`](https://owner.github.io/repo/pr-7/papers/y.html) (abstract)" in text
+    assert "- `Evil\\u202etxt.exe`\n" in text  # no link for a removed paper; the bidi control shown
+    assert "\u202e" not in text and "<b>" not in text
 
 
 def test_a_slug_that_is_not_a_slug_is_not_linked():
     text = render({"added": [{"slug": "../../evil", "title": "T"}]}, "https://h/pr-1/")
-    assert "evil" not in text and "- T" in text
+    assert "evil" not in text and "- `T`" in text
 
 
 def test_an_added_papers_topics_come_with_their_evidence_for_the_reviewer(repo):
@@ -137,7 +138,7 @@ def test_an_added_papers_topics_come_with_their_evidence_for_the_reviewer(repo):
     assert "speculative decoding (title)" in first["evidence"]
     assert added["curated"] is False and isinstance(added["unclear"], bool)
     text = render(json.loads(result.stdout), "https://h/pr-3/")
-    assert "`compression-and-efficiency` (speculative decoding &#40;title&#41;" in text
+    assert "`compression-and-efficiency` (`speculative decoding (title)`" in text
 
 
 def test_topic_evidence_in_the_comment_is_shown_literally_and_bad_ids_are_dropped():
@@ -154,5 +155,5 @@ def test_topic_evidence_in_the_comment_is_shown_literally_and_bad_ids_are_droppe
     text = render({"added": [item]}, "https://h/pr-1/")
     line = next(x for x in text.splitlines() if x.startswith("  - topics"))
     assert "unclear: please check" in line and "`quantization`" in line
-    assert "<b>" not in line and "@octocat" not in line and "script" not in line
+    assert "`@octocat <b>x</b> (title)`" in line and "script" not in line
     assert "topics: none found" in render({"added": [{"slug": "t", "title": "T", "topics": []}]}, "")

@@ -109,3 +109,63 @@ def test_an_impossible_date_line_is_reported_with_its_line(tmp_path):
     path.write_text("Mar 0\n\nA Paper\n\n" + "An abstract that is long enough. " * 12 + "\n")
     _, problems = parse_listing(path.read_bytes(), str(path))
     assert [(p.line, p.message) for p in problems] == [(1, "not a valid date: 'Mar 0'")]
+
+
+def test_a_title_that_looks_like_a_month_and_a_number_is_a_title(tmp_path):
+    path = tmp_path / "000_a.txt"
+    abstract = "An abstract that is long enough to read as one. " * 8
+    path.write_text(f"Mar 18\n\nLlama 3\n\n{abstract}\n\nMay the Best Model Win\n\n{abstract}\n")
+    listing, problems = parse_listing(path.read_bytes(), str(path))
+    assert problems == []
+    assert [e.title for e in listing.entries] == ["Llama 3", "May the Best Model Win"]
+
+
+def test_a_missing_short_abstract_is_reported_not_paired_with_the_next_title(tmp_path):
+    path = tmp_path / "000_a.txt"
+    path.write_text(
+        "A First Paper\n\nWe do one thing.\n\n"
+        "A Second Paper Whose Abstract Went Missing\n\n"
+        "A Third Paper\n\nWe do a third thing.\n"
+    )
+    listing, problems = parse_listing(path.read_bytes(), str(path))
+    assert [(p.line, p.message) for p in problems] == [
+        (5, "title has no abstract: 'A Second Paper Whose Abstract Went Missing'")
+    ]
+    assert [(e.title, e.abstract) for e in listing.entries] == [
+        ("A First Paper", "We do one thing."),
+        ("A Third Paper", "We do a third thing."),
+    ]
+
+
+def test_a_megabyte_abstract_is_reported_as_suspicious(tmp_path):
+    path = tmp_path / "000_a.txt"
+    path.write_text("A Paper\n\n" + "word " * 200_000 + "\n")
+    _, problems = parse_listing(path.read_bytes(), str(path))
+    assert [p.line for p in problems] == [3] and "longer than any real one" in problems[0].message
+
+
+def test_utf16_is_one_clear_problem(tmp_path):
+    path = tmp_path / "000_a.txt"
+    path.write_bytes("A Paper\n\nAn abstract.\n".encode("utf-16-le"))
+    _, problems = parse_listing(path.read_bytes(), str(path))
+    assert [(p.line, p.message) for p in problems] == [
+        (1, "NUL bytes: the file looks like UTF-16 or binary; save the listing as UTF-8")
+    ]
+
+
+def test_control_characters_cost_linear_time_and_name_their_lines(tmp_path):
+    import signal
+
+    path = tmp_path / "000_a.txt"
+    text = "A Paper\n\n" + "\x01\n" * 200_000
+    path.write_text(text)
+    # A guard, not a benchmark: the linear reader takes well under a second; the old quadratic
+    # one took minutes on this input.
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("reading took over 30 s: not linear"))
+    signal.alarm(30)
+    try:
+        _, problems = parse_listing(path.read_bytes(), str(path))
+    finally:
+        signal.alarm(0)
+    control = [p for p in problems if "control character" in p.message]
+    assert [p.line for p in control[:3]] == [3, 4, 5] and len(control) == 200_000

@@ -84,3 +84,17 @@ def test_only_titles_abstracts_and_topics_are_indexed_not_page_furniture(seed_in
             indexed |= set(json.loads("[" + text[len("__searchShard(") : -3] + "]")[1])
     source = [p.title + " " + p.abstract for p in c.papers] + [t.name + " " + t.description for t in c.taxonomy.topics]
     assert indexed == set(terms(" ".join(source)))
+
+
+def test_search_highlighting_never_breaks_an_entity():
+    worker = (ROOT / "generator" / "static" / "assets" / "search" / "worker.js").read_text(encoding="utf-8")
+    functions = "\n".join(
+        re.search(rf"^function {name}\(.*?^}}", worker, re.S | re.M).group(0) for name in ("escapeHtml", "highlight")
+    )
+    script = (
+        functions
+        + "\nprocess.stdout.write(JSON.stringify([highlight('Dataset & Model <b> amplify', ['amp']), highlight('A & B', [])]));"
+    )
+    result = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == ["Dataset &amp; Model &lt;b&gt; <mark>amplify</mark>", "A &amp; B"]

@@ -269,3 +269,12 @@ def test_hand_written_pages_still_get_markdown_while_generated_ones_are_taken_as
     # Material's table of contents lists the generated page's sections.
     for anchor in ("topics", "appeared-in", "read-it"):
         assert f'<a href="#{anchor}" class="md-nav__link">' in paper
+
+
+def test_a_to_z_files_titles_by_their_first_letter_without_accents(tmp_path):
+    titles = ["İstanbul Models", "(Dynamic) Prompting Might Be All You Need", "Élan Vital for Agents", "東京 Models"]
+    site = mkdocs_build(make_project(tmp_path / "az", {"000_a.txt": listing(*[(t, ABSTRACT) for t in titles])}))
+    pages = {p.stem for p in (site / "az").glob("*.html")}
+    assert pages == {"index", "i", "d", "e", "other"}
+    index = " ".join(parse(site / "az" / "index.html").texts["article"][0].split())
+    assert "I: 1 paper" in index and "1 papers" not in index

@@ -63,10 +63,18 @@ function escapeHtml(text) {
 }
 
 function highlight(text, words) {
-  const safe = escapeHtml(text);
-  if (!words.length) return safe;
-  const alternatives = words.map((w) => escapeHtml(w).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
-  return safe.replace(new RegExp(`\\b(${alternatives})[\\w-]*`, "gi"), "<mark>$&</mark>");
+  if (!words.length) return escapeHtml(text);
+  // Matched on the raw text, then escaped piece by piece: a query such as "amp" must not mark
+  // the inside of an entity ("&amp;") the escaping made.
+  const alternatives = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const pattern = new RegExp(`\\b(?:${alternatives})[\\w-]*`, "gi");
+  let out = "";
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    out += escapeHtml(text.slice(last, m.index)) + "<mark>" + escapeHtml(m[0]) + "</mark>";
+    last = m.index + m[0].length;
+  }
+  return out + escapeHtml(text.slice(last));
 }
 
 // Terms of the index that a query token stands for, with how much each counts.
