@@ -268,6 +268,10 @@ def read_listings(directory: Path) -> tuple[list[Listing], list[Problem]]:
     if not paths:
         problems.append(Problem(str(directory), 0, f"no listings (*{LISTING_SUFFIX}) found"))
     for p in paths:
+        if p.is_symlink():
+            # A link could make the site publish any file of the machine that builds it.
+            problems.append(Problem(str(p), 0, "a listing may not be a symbolic link; copy the file instead"))
+            continue
         listing, found = parse_listing(p.read_bytes(), str(p))
         problems += found
         if listing is not None:

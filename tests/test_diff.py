@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from generator.prcomment import MARKER, render
+from generator.prcomment import MARKER, MAX_CHARS, render
 
 from .conftest import ABSTRACT, listing, subprocess_env
 
@@ -149,7 +149,6 @@ def test_topic_evidence_in_the_comment_is_shown_literally_and_bad_ids_are_droppe
         "topics": [
             {"id": "quantization", "evidence": ["@octocat <b>x</b> (title)"]},
             {"id": "<script>", "evidence": []},
-            "not a topic",
         ],
     }
     text = render({"added": [item]}, "https://h/pr-1/")
@@ -157,3 +156,39 @@ def test_topic_evidence_in_the_comment_is_shown_literally_and_bad_ids_are_droppe
     assert "unclear: please check" in line and "`quantization`" in line
     assert "`@octocat <b>x</b> (title)`" in line and "script" not in line
     assert "topics: none found" in render({"added": [{"slug": "t", "title": "T", "topics": []}]}, "")
+
+
+def test_a_comment_stays_within_githubs_limit_in_characters_however_long_the_titles():
+    title = "<" * 290 + " &#64;x"
+    added = [{"slug": f"p--{n:08x}", "title": f"{title} {n}", "topics": []} for n in range(400)]
+    text = render({"added": added}, "https://h/pr-2/")
+    assert len(text) <= MAX_CHARS + 500 < 65_536
+    assert "more papers, not listed to keep this comment within GitHub's limit" in text
+    assert "https://h/pr-2/az/index.html" in text
+    listed = text.count("](https://h/pr-2/papers/")
+    assert 0 < listed < 400 and f"… and {400 - listed} more papers" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ('{"added": [1]}', "added[0] must be an object"),
+        ('{"changed": [{"slug": "a", "title": "A", "fields": 5}]}', "changed[0].fields must be a list"),
+        ('{"added": "x"}', "'added' must be a list"),
+        ('{"removed": [{"slug": 3, "title": "A"}]}', "removed[0].slug must be text"),
+        ('{"added": [{"slug": "a", "title": "A", "topics": ["x"]}]}', "added[0].topics must be a list"),
+        ("[1, 2]", "must be a JSON object"),
+        ("{not json", "not a usable diff"),
+    ],
+)
+def test_a_malformed_diff_file_is_a_clear_error_not_a_traceback(tmp_path, data, message):
+    path = tmp_path / "diff.json"
+    path.write_text(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.prcomment", str(path), "https://h/pr-1/"],
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert message in result.stderr and "not a usable diff" in result.stderr

@@ -169,3 +169,12 @@ def test_control_characters_cost_linear_time_and_name_their_lines(tmp_path):
         signal.alarm(0)
     control = [p for p in problems if "control character" in p.message]
     assert [p.line for p in control[:3]] == [3, 4, 5] and len(control) == 200_000
+
+
+def test_a_listing_that_is_a_symbolic_link_is_refused(tmp_path):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("A Secret\n\n" + "Not for the site. " * 30 + "\n")
+    (tmp_path / "seeds").mkdir()
+    (tmp_path / "seeds" / "000_a.txt").symlink_to(secret)
+    listings, problems = read_listings(tmp_path / "seeds")
+    assert listings == [] and any("may not be a symbolic link" in p.message for p in problems)
