@@ -12,10 +12,10 @@ import time
 from pathlib import Path
 
 from generator import catalogue as cat
-from generator.build import default_sources, related_papers, site_settings, static_files
+from generator.build import default_sources, paper_terms_of, related_papers, site_settings, static_files
 from generator.listings import read_listings
 from generator.render import render_site, summary
-from generator.search_index import build_index, documents, terms
+from generator.search_index import build_index, documents
 from generator.writer import write_files
 
 
@@ -34,7 +34,7 @@ def main() -> None:
     assert not problems, problems[:3]
     t["classify"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
+    paper_terms = paper_terms_of(catalogue)
     t["terms"] = time.perf_counter() - mark
     mark = time.perf_counter()
     neighbours = related_papers(catalogue, paper_terms)

@@ -13,6 +13,7 @@ from . import catalogue as cat
 from .related import related
 from .render import SiteSettings, render_site, summary
 from .search_index import build_index, documents, terms
+from .textmarkup import plain
 from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
@@ -51,10 +52,15 @@ def static_files() -> Iterator[tuple[str, bytes]]:
             yield p.relative_to(STATIC).as_posix(), p.read_bytes()
 
 
+def paper_terms_of(catalogue: cat.Catalogue) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+    """Each paper's (title, abstract) search terms, from the words as a reader sees them."""
+    return {p.slug: (terms(p.title), terms(plain(p.abstract))) for p in catalogue.papers}
+
+
 def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
     """Each paper's related papers, as indices into catalogue.papers."""
     if paper_terms is None:
-        paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
+        paper_terms = paper_terms_of(catalogue)
     return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers])
 
 
@@ -90,7 +96,7 @@ def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> Buil
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
     catalogue = cat.load(sources)
     # Each paper's terms, computed once: related papers and the search index both use them.
-    paper_terms = {p.slug: (terms(p.title), terms(p.abstract)) for p in catalogue.papers}
+    paper_terms = paper_terms_of(catalogue)
     neighbours = related_papers(catalogue, paper_terms)
     links: dict[str, str] = {}
     files = chain(

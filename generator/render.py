@@ -25,6 +25,7 @@ import jinja2
 
 from .catalogue import Catalogue, Paper
 from .slugs import slugify
+from .textmarkup import plain, rich
 from .topics import Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -36,13 +37,15 @@ GENERATED = "generated"  # the front matter key that marks a page the generator 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"')
 
 
-def page(body: str, title: str, description: str | None = None) -> str:
+def page(body: str, title: str | None, description: str | None = None) -> str:
     """A generated page: a one-line JSON front matter header, then the HTML body.
 
     Material prints the title and description into <title> and meta tags without escaping
     them, so they are escaped here; the table of contents comes from the body's headings."""
     toc = [[int(level), anchor, text] for level, anchor, text in _HEADING.findall(body)]
-    meta = {"title": html.escape(" ".join(title.split())), "search": {"exclude": True}, GENERATED: {"toc": toc}}
+    meta: dict = {"search": {"exclude": True}, GENERATED: {"toc": toc}}
+    if title is not None:  # the home page has none: Material then shows the site's name alone
+        meta["title"] = html.escape(" ".join(title.split()))
     if description is not None:
         meta["description"] = html.escape(" ".join(description.split()))
     # ensure_ascii=False: characters outside the BMP (emoji) as themselves, never as escaped
@@ -50,13 +53,37 @@ def page(body: str, title: str, description: str | None = None) -> str:
     return "---\n" + json.dumps(meta, ensure_ascii=False, sort_keys=True) + "\n---\n\n" + body
 
 
+_SENTENCES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+# Where an abstract says what the paper does: "we propose", "this paper presents", "our method".
+_CONTRIBUTION = re.compile(
+    r"\b(?:we (?:\w+ )?(?:propose|introduce|present|develop|design|show|find|study|investigate|explore|"
+    r"analy[sz]e|demonstrate|evaluate|release|describe|provide|offer|survey|review|build|train|formalize)|"
+    r"(?:this|the present|our) (?:paper|work|study|survey|article|report|thesis|book|review)|"
+    r"in this (?:paper|work|study)|here,? we)\b",
+    re.IGNORECASE,
+)
+_ANY_WE = re.compile(r"\b(?:we|our)\b", re.IGNORECASE)
+# Lead-ins that say nothing about the paper: "In this paper, we propose X" reads "We propose X".
+_LEAD_IN = re.compile(
+    r"^(?:in this (?:paper|work|study)|here|to (?:address|tackle|bridge|solve|overcome|fill) [^,]{0,60}),\s*",
+    re.IGNORECASE,
+)
+
+
 @lru_cache(maxsize=1 << 17)  # each abstract is summarised on several pages
 def summary(text: str) -> str:
-    """The abstract's first sentence, cut at a word boundary so a topic list stays scannable."""
-    first = re.split(r"(?<=[.!?])\s+(?=[A-Z])", text, maxsplit=1)[0]
-    if len(first) <= SUMMARY_LENGTH:
-        return first
-    return first[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+    """One line that says what the paper does: the abstract's sentence that states its
+    contribution ("We propose ..."), else its first sentence; cut at a word boundary."""
+    sentences = _SENTENCES.split(plain(text))
+    chosen = next(
+        (s for s in sentences if _CONTRIBUTION.search(s)),
+        next((s for s in sentences[1:] if _ANY_WE.search(s)), sentences[0]),
+    )
+    chosen = _LEAD_IN.sub("", chosen)
+    chosen = chosen[:1].upper() + chosen[1:]
+    if len(chosen) <= SUMMARY_LENGTH:
+        return chosen
+    return chosen[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
 @dataclass(frozen=True)
@@ -74,6 +101,7 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
     )
     env.filters["summary"] = summary
+    env.filters["rich"] = rich
     env.filters["urlquote"] = lambda s: quote(s, safe="")
     # Curated links are validated https URLs; quoting keeps them one URL.
     env.filters["urlsafe"] = lambda s: quote(s, safe=":/?#@!$&'*+,;=%-._~()")
@@ -163,7 +191,7 @@ def render_site(
                 seen.add(slug)
                 latest_papers.append(by_slug[slug])
     home = env.get_template("home.html.j2").render(common, latest=latest, latest_papers=latest_papers)
-    yield "index.md", page(home, "Reading list")
+    yield "index.md", page(home, None)
 
     # One paper per line: readable and diffable, and each line uses json's C encoder (indent=
     # would switch the whole file to the pure-Python one, 7x slower at 10,000 papers).
