@@ -7,6 +7,7 @@ import json
 import logging
 from pathlib import Path
 from types import MethodType
+from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.toc import get_toc
@@ -114,3 +115,23 @@ def _render_generated(page, config, files) -> None:
     page.content = page.markdown
     page.toc = get_toc(tokens)
     page.present_anchor_ids = {anchor for _, anchor, _ in page.meta[GENERATED]["toc"]}
+
+
+# Served for any missing address, at any depth, under the site's path or at a host's root, or
+# opened from disk: the 404 page cannot know its own base when it is built. Its addresses are made
+# relative and a <base> set first thing in <head> from where it is actually served.
+_BASE_SCRIPT = (
+    "<script>(function(l,p){var b=l.protocol==='file:'?l.href.replace(/[^/]*([?#].*)?$/,''):"
+    "l.origin+(l.pathname.indexOf(p)===0?p:'/');var e=document.createElement('base');e.href=b;"
+    "document.head.appendChild(e)})(location,%s)</script>"
+)
+
+
+def on_post_template(output: str, template_name: str, config) -> str:
+    if template_name != "404.html":
+        return output
+    prefix = urlsplit(config.site_url or "/").path or "/"
+    prefix = prefix if prefix.endswith("/") else prefix + "/"
+    output = output.replace(f'href="{prefix}', 'href="').replace(f'src="{prefix}', 'src="')
+    output = output.replace(f'"base": "{prefix}"', '"base": "."')
+    return output.replace("<head>", "<head>" + _BASE_SCRIPT % json.dumps(prefix), 1)

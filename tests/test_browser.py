@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, Guard, serve
+from .browser import CHROMIUM, CHROMIUM_ARGS, Guard, serve, serve_pages
 from .test_site import hostile_site, seeds_site  # noqa: F401  (session fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -133,3 +133,33 @@ def test_no_script_from_titles_or_abstracts_runs(browser, hostile_site):  # noqa
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert dialogs == []
     context.close()
+
+
+def _looks_styled_and_offers_a_way_on(page) -> None:
+    page.wait_for_load_state("networkidle")
+    header = page.evaluate("getComputedStyle(document.querySelector('.md-header')).backgroundColor")
+    assert header not in ("rgba(0, 0, 0, 0)", "transparent"), header  # Material's stylesheet applied
+    logo = page.evaluate("document.querySelector('.md-logo img, .md-logo svg').getBoundingClientRect().height")
+    assert 0 < logo <= 48
+    assert page.locator(".md-search__input").count() == 1
+    page.get_by_role("link", name="topics").first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.endswith("topics/index.html") and "Topics" in page.title()
+
+
+@pytest.mark.parametrize("where", ["root", "sub-path", "disk"])
+def test_the_404_page_is_styled_and_leads_on_wherever_it_is_served(page, seeds_site, tmp_path, where):  # noqa: F811
+    if where == "disk":
+        page.goto((seeds_site / "404.html").as_uri())
+        _looks_styled_and_offers_a_way_on(page)
+    elif where == "root":
+        with serve_pages(seeds_site, {"/": seeds_site}) as url:
+            page.goto(url + "no/such/page.html")
+            _looks_styled_and_offers_a_way_on(page)
+    else:
+        (tmp_path / "REPO").symlink_to(seeds_site)
+        with serve_pages(tmp_path, {"/REPO/": seeds_site}) as url:
+            page.goto(url + "REPO/papers/deep/missing.html")
+            _looks_styled_and_offers_a_way_on(page)
+    assert page.guard.outside == []
+    assert page.errors == []

@@ -109,8 +109,8 @@ def test_nothing_in_untrusted_text_becomes_markup(hostile_site):
 
 
 def _local_targets(site: Path):
-    # 404.html is only ever served by the host, for a missing address, so it uses site_url.
-    for page in (p for p in site.rglob("*.html") if p.name != "404.html"):
+    # 404.html included: its addresses are relative to the site's root, where it stands.
+    for page in site.rglob("*.html"):
         for tag, attrs in parse(page, wanted=()).tags:
             for key in ("href", "src"):
                 url = attrs.get(key)
