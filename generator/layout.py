@@ -16,6 +16,7 @@ OWNED = (
     "papers/",
     "topics/",
     "az/",
+    "listings/",
     "search/",
     "assets/search/",
     "assets/vendor/",
@@ -29,7 +30,7 @@ WINDOWS_DEVICES = frozenset(
 )
 
 # A folder's own overview page, and the other top-level names, are never a paper's or topic's.
-RESERVED = frozenset({"index", "papers", "topics", "az", "search", "assets"}) | WINDOWS_DEVICES
+RESERVED = frozenset({"index", "papers", "topics", "az", "listings", "search", "assets"}) | WINDOWS_DEVICES
 
 # Long lists are split into pages named base.md, base-2.md, base-3.md ...: a topic id that
 # ends in -<number> would take another topic's second page.

@@ -24,12 +24,14 @@ from urllib.parse import quote
 import jinja2
 
 from .catalogue import Catalogue, Paper
+from .layout import RESERVED
 from .slugs import slugify
 from .textmarkup import plain, rich
 from .topics import Topic
 
 TEMPLATES = Path(__file__).parent / "templates"
-PAGE_SIZE = 200  # papers per topic or index page: a page's size must not grow with the list
+PAGE_SIZE = 50  # papers per topic, A–Z or listing page: a page's size must not grow with the list
+HOME_LATEST = 20  # papers of the newest listing shown on the home page; its own page has them all
 SUMMARY_LENGTH = 180
 
 
@@ -102,6 +104,7 @@ def _environment() -> jinja2.Environment:
     )
     env.filters["summary"] = summary
     env.filters["rich"] = rich
+    env.filters["listing_page"] = listing_page
     env.filters["urlquote"] = lambda s: quote(s, safe="")
     # Curated links are validated https URLs; quoting keeps them one URL.
     env.filters["urlsafe"] = lambda s: quote(s, safe=":/?#@!$&'*+,;=%-._~()")
@@ -118,10 +121,21 @@ def _letter(title: str) -> str:
     return "0-9" if first.isdigit() else "other"
 
 
-def _pages(items: list, base: str) -> list[tuple[str, list, int]]:
+def _pages(items: list, base: str, separator: str = "-") -> list[tuple[str, list, int]]:
     """Split a list into numbered pages: base.md, base-2.md, ..."""
     chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
-    return [(base if n == 1 else f"{base}-{n}", chunk, n) for n, chunk in enumerate(chunks, start=1)]
+    return [(base if n == 1 else f"{base}{separator}{n}", chunk, n) for n, chunk in enumerate(chunks, start=1)]
+
+
+_CLEAN_STEM = re.compile(r"[a-z0-9]+(?:[_-][a-z0-9]+)*")
+
+
+def listing_page(name: str) -> str:
+    """A listing's page name: its file name without .txt where that is a plain name, else a
+    hashed address as for papers. Plain names hold no "--", so their numbered pages
+    (name--2) cannot meet another listing's page."""
+    stem = name.removesuffix(".txt")
+    return stem if _CLEAN_STEM.fullmatch(stem) and stem not in RESERVED else slugify(stem)
 
 
 def paper_record(paper: Paper, names: dict[str, Topic]) -> dict:
@@ -181,16 +195,31 @@ def render_site(
             yield f"az/{name}.md", page(body, f"Papers: {letter.upper()}")
     yield "az/index.md", page(env.get_template("az.html.j2").render(common, letters=letter_pages), "All papers A–Z")
 
+    listing_tpl = env.get_template("listing.html.j2")
+    listing_pages = []
+    for number, listing in enumerate(catalogue.listings, start=1):
+        in_listing = list({slugify(e.title): by_slug[slugify(e.title)] for e in listing.entries}.values())
+        pages = _pages(in_listing, listing_page(listing.name), separator="--")
+        listing_pages.append((listing, pages[0][0], len(in_listing), number))
+        for name, chunk, n in pages:
+            body = listing_tpl.render(
+                common, listing=listing, number=number, papers=chunk, page=n, pages=[p[0] for p in pages]
+            )
+            yield f"listings/{name}.md", page(body, f"Listing: {listing.date or listing.name}")
+    listings_body = env.get_template("listings.html.j2").render(common, listings=listing_pages[::-1])
+    yield "listings/index.md", page(listings_body, "Listings")
+
     latest = catalogue.latest
     latest_papers = []
     if latest:
-        seen = set()
-        for entry in latest.entries:
-            slug = slugify(entry.title)
-            if slug not in seen:
-                seen.add(slug)
-                latest_papers.append(by_slug[slug])
-    home = env.get_template("home.html.j2").render(common, latest=latest, latest_papers=latest_papers)
+        latest_papers = list({slugify(e.title): by_slug[slugify(e.title)] for e in latest.entries}.values())
+    home = env.get_template("home.html.j2").render(
+        common,
+        latest=latest,
+        latest_papers=latest_papers[:HOME_LATEST],
+        latest_count=len(latest_papers),
+        latest_page=listing_page(latest.name) if latest else None,
+    )
     yield "index.md", page(home, None)
 
     # One paper per line: readable and diffable, and each line uses json's C encoder (indent=

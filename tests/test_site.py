@@ -278,3 +278,26 @@ def test_a_to_z_files_titles_by_their_first_letter_without_accents(tmp_path):
     assert pages == {"index", "i", "d", "e", "other"}
     index = " ".join(parse(site / "az" / "index.html").texts["article"][0].split())
     assert "I: 1 paper" in index and "1 papers" not in index
+
+
+def test_each_listing_has_a_page_with_its_papers_in_listing_order_reachable_from_home_and_papers(seeds_site):
+    from generator.listings import parse_listing
+
+    from .conftest import SEED_FIXTURE
+
+    source = SEED_FIXTURE / "003_17081d9da8fb9dc1.txt"
+    listing_, _ = parse_listing(source.read_bytes(), str(source))
+    in_order = list(dict.fromkeys(slugify(e.title) for e in listing_.entries))
+    page_ = seeds_site / "listings" / "003_17081d9da8fb9dc1.html"
+    doc = parse(page_, wanted=("h1",))
+    assert [h.replace("\u00b6", "").strip() for h in doc.texts["h1"]] == ["Listing: Mar 11"]
+    shown = [a["href"] for t, a in doc.tags if t == "a" and a.get("href", "").startswith("../papers/")]
+    assert shown == [f"../papers/{slug}.html" for slug in in_order[:50]]
+    second = parse(seeds_site / "listings" / "003_17081d9da8fb9dc1--2.html", wanted=())
+    assert [a["href"] for t, a in second.tags if t == "a" and a.get("href", "").startswith("../papers/")] == [
+        f"../papers/{slug}.html" for slug in in_order[50:100]
+    ]
+    home = parse(seeds_site / "index.html", wanted=())
+    assert any(a.get("href") == "listings/003_17081d9da8fb9dc1.html" for t, a in home.tags if t == "a")
+    paper = parse(seeds_site / "papers" / f"{in_order[0]}.html", wanted=())
+    assert any(a.get("href") == "../listings/003_17081d9da8fb9dc1.html" for t, a in paper.tags if t == "a")
