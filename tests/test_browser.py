@@ -163,3 +163,40 @@ def test_the_404_page_is_styled_and_leads_on_wherever_it_is_served(page, seeds_s
             _looks_styled_and_offers_a_way_on(page)
     assert page.guard.outside == []
     assert page.errors == []
+
+
+def test_search_reports_the_true_number_of_matches_and_shows_more_on_request(page, site_url):
+    page.goto(site_url + "index.html")
+    search(page, "language")
+    meta = page.locator(".md-search-result__meta")
+    page.wait_for_function(
+        "() => /the best 20 shown/.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
+    total = int(meta.inner_text().split()[0])
+    assert total > 200  # "language" is in most abstracts; the worker returns 20 at a time
+    page.locator(".rl-search-more").click()
+    page.wait_for_function(
+        "() => /the best 70 shown/.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
+    assert int(meta.inner_text().split()[0]) == total
+    # Material adds results to the list as the reader scrolls down it.
+    for _ in range(10):
+        page.eval_on_selector(
+            ".md-search__scrollwrap", "el => { el.scrollTop = el.scrollHeight; el.dispatchEvent(new Event('scroll')); }"
+        )
+        page.wait_for_timeout(200)
+    assert page.locator(".md-search-result__item").count() > 10  # past Material's first ten
+    assert page.guard.outside == [] and page.errors == []
+
+
+def test_a_query_with_few_matches_says_exactly_how_many(page, site_url):
+    page.goto(site_url + "index.html")
+    results = search(page, EXACT_TITLE)
+    assert results
+    page.wait_for_function(
+        "() => /matching document/.test(document.querySelector('.md-search-result__meta').textContent)"
+    )
+    text = page.locator(".md-search-result__meta").inner_text()
+    count = int(text.split()[0])
+    assert count >= len(results)
+    assert ("the best" in text) == (count > 20) and page.locator(".rl-search-more").count() == (count > 20)

@@ -14,7 +14,8 @@
 "use strict";
 
 const SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
-const MAX_RESULTS = 20;
+const MAX_RESULTS = 20; // a first page; more.js asks for more, MORE_MAX at most
+const MORE_MAX = 500;
 
 const scriptEl = typeof document !== "undefined" ? document.querySelector("script[src]") : null;
 const here = scriptEl ? scriptEl.src : self.location.href;
@@ -93,10 +94,10 @@ function normalise(text) {
   return text.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-async function search(query) {
+async function search(query, limit = MAX_RESULTS) {
   // Stop words ("of", "the") are not in the index: they would only add noise.
   const tokens = queryTokens(query).filter((t) => t.stem);
-  if (!tokens.length) return { items: [] };
+  if (!tokens.length) return { items: [], total: 0 };
   const needed = [...new Set(tokens.map((t) => shardOf(t.stem || t.raw)))]
     .filter((key) => meta.shardSet.has(key) && !(key in shards));
   await load(...needed.map((key) => new URL(`t/${key}.js`, base)));
@@ -129,7 +130,7 @@ async function search(query) {
   const ranked = [...scores]
     .map(([doc, s]) => [doc, s * (matched.get(doc).size / tokens.length) ** 2])
     .sort((a, b) => b[1] - a[1] || a[0] - b[0])
-    .slice(0, MAX_RESULTS);
+    .slice(0, limit);
   const wanted = [...new Set(ranked.map(([doc]) => Math.floor(doc / meta.chunk)))].filter((n) => !(n in chunks));
   await load(...wanted.map((n) => new URL(`d/${n}.js`, base)));
 
@@ -144,13 +145,14 @@ async function search(query) {
       return { doc, location, title, text, score: s * boost };
     })
     .sort((a, b) => b.score - a.score)
-    .slice(0, MAX_RESULTS)
+    .slice(0, limit)
     .map((item) => {
       const terms = {};
       tokens.forEach((t, i) => { terms[t.raw] = matched.get(item.doc).has(i); });
       return [{ location: item.location, title: highlight(item.title, words), text: highlight(item.text, words), score: item.score, terms }];
     });
-  return { items };
+  // The true number of matches: Material counts only the items it is given (see more.js).
+  return { items, total: scores.size };
 }
 
 // Queries arrive on every keystroke. They run one at a time, and one that a newer query has
@@ -168,10 +170,11 @@ addEventListener("message", (event) => {
       if (message.data !== latest) return;
       let data;
       try {
-        data = await search(message.data);
+        const limit = Math.min(Math.max(Number(message.limit) || MAX_RESULTS, MAX_RESULTS), MORE_MAX);
+        data = await search(message.data, limit);
       } catch (err) {
         console.warn("search failed:", err);
-        data = { items: [] };
+        data = { items: [], total: 0 };
       }
       if (message.data === latest) postMessage({ type: RESULT, data });
     });
