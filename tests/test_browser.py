@@ -200,3 +200,27 @@ def test_a_query_with_few_matches_says_exactly_how_many(page, site_url):
     count = int(text.split()[0])
     assert count >= len(results)
     assert ("the best" in text) == (count > 20) and page.locator(".rl-search-more").count() == (count > 20)
+
+
+def test_no_search_file_is_loaded_before_a_search(browser, seeds_site):
+    context = browser.new_context()
+    requested: list[str] = []
+    context.on("request", lambda r: requested.append(r.url))
+    page = context.new_page()
+    with serve(seeds_site) as url:
+        page.goto(url + "index.html")
+        page.wait_for_load_state("networkidle")
+        page.wait_for_timeout(500)
+        assert not [u for u in requested if "lunr" in u or "/search/meta.js" in u or "/search/t/" in u]
+        page.locator(".md-search__input").first.click(force=True)
+        page.keyboard.type("quantization", delay=5)
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        assert [u for u in requested if "/search/meta.js" in u]
+    context.close()
+
+
+def test_links_in_text_are_underlined_and_header_tabs_fully_opaque(page, site_url):
+    page.goto(site_url + "index.html")
+    script = "getComputedStyle(document.querySelector('article p a[href=\\'papers.json\\']')).textDecorationLine"
+    assert page.evaluate(script) == "underline"
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-tabs__link')).opacity") == "1"

@@ -35,11 +35,13 @@ async function load(...urls) {
   if (urls.length) await importScripts(...urls.map(String));
 }
 
-// Started at once, not on Material's SETUP message, so loading overlaps the page's own start.
-const ready = load(new URL("../vendor/lunr/lunr.min.js", here), new URL("meta.js", base));
+// Loaded on the first query, not when the page opens: a reader who never searches loads
+// neither lunr.js nor the index's metadata.
+let ready = null;
 
-async function setup() {
-  await ready;
+function loaded() {
+  ready = ready || load(new URL("../vendor/lunr/lunr.min.js", here), new URL("meta.js", base));
+  return ready;
 }
 
 function shardOf(term) {
@@ -95,6 +97,9 @@ function normalise(text) {
 }
 
 async function search(query, limit = MAX_RESULTS) {
+  // Material asks with an empty query as the page opens: that needs no index.
+  if (!String(query).trim()) return { items: [], total: 0 };
+  await loaded();
   // Stop words ("of", "the") are not in the index: they would only add noise.
   const tokens = queryTokens(query).filter((t) => t.stem);
   if (!tokens.length) return { items: [], total: 0 };
@@ -163,7 +168,7 @@ let latest = null;
 addEventListener("message", (event) => {
   const message = event.data;
   if (message.type === SETUP) {
-    queue = queue.then(setup).then(() => postMessage({ type: READY }));
+    postMessage({ type: READY });
   } else if (message.type === QUERY) {
     latest = message.data;
     queue = queue.then(async () => {
