@@ -202,7 +202,7 @@ def test_a_query_with_few_matches_says_exactly_how_many(page, site_url):
     assert ("the best" in text) == (count > 20) and page.locator(".rl-search-more").count() == (count > 20)
 
 
-def test_no_search_file_is_loaded_before_a_search(browser, seeds_site):
+def test_no_search_file_is_loaded_before_a_search(browser, seeds_site):  # noqa: F811
     context = browser.new_context()
     requested: list[str] = []
     context.on("request", lambda r: requested.append(r.url))
