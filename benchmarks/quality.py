@@ -19,16 +19,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def main(argv: list[str]) -> None:
     c = cat.load(default_sources(ROOT))
-    labels = ev.load_labels(ROOT / "evaluation" / "labels.yaml", {t.id for t in c.taxonomy.topics})
     start = time.perf_counter()
     neighbours = related_papers(c)
     seconds = time.perf_counter() - start
-    print(
-        ev.report(
-            ev.topic_quality(c, labels, automatic=True),
-            ev.topic_quality(c, labels, automatic=False),
-            ev.related_quality(c, labels, neighbours),
-            len(labels.topics),
-        )
-    )
+    print(ev.evaluate(c, ROOT / "evaluation" / "labels.yaml", neighbours))
     print(f"\nrelated papers for {len(c.papers)} papers: {seconds * 1000:.0f} ms")

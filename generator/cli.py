@@ -123,16 +123,7 @@ def main(argv: list[str] | None = None) -> int:
             print(explain_paper(cat.load(sources), args.title))
         elif args.command == "evaluate":
             c = cat.load(sources)
-            labels = ev.load_labels(Path(args.labels), {t.id for t in c.taxonomy.topics})
-            neighbours = related_papers(c)
-            print(
-                ev.report(
-                    ev.topic_quality(c, labels, automatic=True),
-                    ev.topic_quality(c, labels, automatic=False),
-                    ev.related_quality(c, labels, neighbours),
-                    len(labels.topics),
-                )
-            )
+            print(ev.evaluate(c, Path(args.labels), related_papers(c)))
     except InputError as e:
         for problem in e.problems:
             print(f"error: {problem}", file=sys.stderr)

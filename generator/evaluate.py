@@ -142,3 +142,14 @@ def report(automatic: TopicQuality, curated: TopicQuality, related: RelatedQuali
     width = max(len(t) for t in automatic.per_topic)
     lines += [f"  {t:<{width}}  {r:>4} {w:>4} {m:>4}" for t, (r, w, m) in automatic.per_topic.items()]
     return "\n".join(lines)
+
+
+def evaluate(catalogue: Catalogue, labels_path: Path, neighbours: list[tuple[int, ...]]) -> str:
+    """The whole report for a catalogue, its related papers and a labels file."""
+    labels = load_labels(labels_path, {t.id for t in catalogue.taxonomy.topics})
+    return report(
+        topic_quality(catalogue, labels, automatic=True),
+        topic_quality(catalogue, labels, automatic=False),
+        related_quality(catalogue, labels, neighbours),
+        len(labels.topics),
+    )

@@ -26,18 +26,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@contextlib.contextmanager
-def serve(directory: Path) -> Iterator[str]:
+def serve(directory: Path) -> contextlib.AbstractContextManager[str]:
     """Serve a folder on loopback; yields the base URL."""
-    handler = functools.partial(_Quiet, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serve_pages(directory, {})
 
 
 class _Pages(_Quiet):

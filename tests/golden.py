@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from generator.build import build_docs
+from generator.build import STATIC, build_docs
 from generator.catalogue import Sources
 from generator.render import SiteSettings
 
@@ -24,17 +24,15 @@ GOLDEN = FIXTURES / "golden"
 EXPECTED = GOLDEN / "expected"
 SOURCES = Sources(GOLDEN / "seeds", GOLDEN / "taxonomy.yaml", GOLDEN / "curation.yaml")
 SETTINGS = SiteSettings(listing_edit_url="https://github.com/OWNER/REPO/edit/main/seeds/")
-# Copied byte for byte from generator/static/; a test compares them there.
-VENDORED = "assets/vendor/"
+# Copied byte for byte from generator/static/: compared with their source, not kept twice.
+COPIED = frozenset(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
 
 
 def tree(root: Path) -> dict[str, bytes]:
     return {
         rel: p.read_bytes()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
-        and not p.name.startswith(".")
-        and not (rel := p.relative_to(root).as_posix()).startswith(VENDORED)
+        if p.is_file() and not p.name.startswith(".") and (rel := p.relative_to(root).as_posix()) not in COPIED
     }
 
 
