@@ -42,8 +42,7 @@ def site_settings(root: Path) -> SiteSettings:
         return SiteSettings()
     from mkdocs.config import load_config
 
-    config = load_config(str(config_file))
-    return SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
+    return SiteSettings.from_config(load_config(str(config_file)))
 
 
 def static_files() -> Iterator[tuple[str, bytes]]:

@@ -13,6 +13,7 @@ import re
 OWNED = (
     "index.md",
     "papers.json",
+    "opensearch.xml",
     "papers/",
     "topics/",
     "az/",

@@ -61,7 +61,7 @@ def on_pre_build(config) -> None:
     if inputs is not None and inputs == _LastRun.inputs and _fingerprint(docs) == _LastRun.docs:
         log.info("generator: inputs unchanged since its last run")
         return
-    settings = SiteSettings(listing_edit_url=config.extra.get("listing_edit_url"))
+    settings = SiteSettings.from_config(config)
     try:
         report = build_docs(default_sources(root), docs, settings)
     except InputError as e:

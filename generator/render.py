@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
+from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
 
@@ -91,6 +92,17 @@ def summary(text: str) -> str:
 @dataclass(frozen=True)
 class SiteSettings:
     listing_edit_url: str | None = None  # e.g. https://github.com/OWNER/REPO/edit/main/seeds/
+    site_url: str | None = None  # where the site is published, for addresses that must be absolute
+    site_name: str = "Reading list"
+
+    @classmethod
+    def from_config(cls, config) -> SiteSettings:
+        """From MkDocs' loaded configuration (mkdocs.yml)."""
+        return cls(
+            listing_edit_url=config.extra.get("listing_edit_url"),
+            site_url=config.site_url,
+            site_name=config.site_name,
+        )
 
 
 def _environment() -> jinja2.Environment:
@@ -105,6 +117,8 @@ def _environment() -> jinja2.Environment:
     env.filters["summary"] = summary
     env.filters["rich"] = rich
     env.filters["listing_page"] = listing_page
+    # arXiv's own pages take a version (2401.01234v2); other sites know the paper without one.
+    env.filters["arxiv_base"] = lambda arxiv_id: re.sub(r"v\d+$", "", arxiv_id)
     env.filters["urlquote"] = lambda s: quote(s, safe="")
     # Curated links are validated https URLs; quoting keeps them one URL.
     env.filters["urlsafe"] = lambda s: quote(s, safe=":/?#@!$&'*+,;=%-._~()")
@@ -227,3 +241,23 @@ def render_site(
     names = common["topic_names"]
     lines = ",\n".join(json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True) for p in papers)
     yield "papers.json", '{"papers": [\n' + lines + '\n], "version": 1}\n'
+    if settings.site_url:
+        yield "opensearch.xml", opensearch(settings)
+
+
+def opensearch(settings: SiteSettings) -> str:
+    """An OpenSearch description, so browsers offer the site's search. Browsers read it over the
+    web only, so its address is the published one (site_url); the search itself is any page's
+    ?q= address, which Material opens with the query typed in."""
+    base = settings.site_url if settings.site_url.endswith("/") else settings.site_url + "/"
+    name = xml_escape(settings.site_name[:16])
+    template = xml_escape(base + "index.html?q={searchTerms}", {'"': "&quot;"})
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<OpenSearchDescription xmlns="http://a9.com/-/spec/opensearch/1.1/">\n'
+        f"  <ShortName>{name}</ShortName>\n"
+        f"  <Description>Search {xml_escape(settings.site_name)}: titles, abstracts and topics</Description>\n"
+        "  <InputEncoding>UTF-8</InputEncoding>\n"
+        f'  <Url type="text/html" method="get" template="{template}"/>\n'
+        "</OpenSearchDescription>\n"
+    )

@@ -224,3 +224,13 @@ def test_links_in_text_are_underlined_and_header_tabs_fully_opaque(page, site_ur
     script = "getComputedStyle(document.querySelector('article p a[href=\\'papers.json\\']')).textDecorationLine"
     assert page.evaluate(script) == "underline"
     assert page.evaluate("getComputedStyle(document.querySelector('.md-tabs__link')).opacity") == "1"
+
+
+def test_a_search_can_be_opened_by_address(page, site_url):
+    page.goto(site_url + "topics/index.html?q=quantization")
+    page.wait_for_selector(".md-search-result__item", timeout=15000)
+    titles = page.eval_on_selector_all(
+        ".md-search-result__item h1, .md-search-result__item h2", "e => e.map(x => x.innerText)"
+    )
+    assert any("Quantization" in t for t in titles)
+    assert page.guard.outside == [] and page.errors == []

@@ -301,3 +301,38 @@ def test_each_listing_has_a_page_with_its_papers_in_listing_order_reachable_from
     assert any(a.get("href") == "listings/003_17081d9da8fb9dc1.html" for t, a in home.tags if t == "a")
     paper = parse(seeds_site / "papers" / f"{in_order[0]}.html", wanted=())
     assert any(a.get("href") == "../listings/003_17081d9da8fb9dc1.html" for t, a in paper.tags if t == "a")
+
+
+def test_browsers_are_offered_the_sites_search(seeds_site):
+    import xml.etree.ElementTree as ET
+
+    import yaml
+
+    site_url = yaml.safe_load((ROOT / "mkdocs.yml").read_text())["site_url"]
+    ns = {"os": "http://a9.com/-/spec/opensearch/1.1/"}
+    root = ET.parse(seeds_site / "opensearch.xml").getroot()
+    assert len(root.find("os:ShortName", ns).text) <= 16
+    assert root.find("os:Url", ns).get("template") == site_url + "index.html?q={searchTerms}"
+    for page in (seeds_site / "index.html", paper_pages(seeds_site)[0]):
+        links = [a for t, a in parse(page, wanted=()).tags if t == "link" and a.get("rel") == "search"]
+        assert [a["type"] for a in links] == ["application/opensearchdescription+xml"]
+        assert (page.parent / links[0]["href"]).resolve() == (seeds_site / "opensearch.xml").resolve()
+
+
+def test_a_paper_with_an_arxiv_id_links_its_abstract_pdf_and_paper_pages_and_no_citation_tags(tmp_path):
+    project = make_project(
+        tmp_path / "arxiv", {"000_a.txt": listing(("A Paper", ABSTRACT), ("Another Paper", ABSTRACT))}
+    )
+    (project / "data" / "curation.yaml").write_text("papers:\n  - title: A Paper\n    links: {arxiv: '2401.01234v2'}\n")
+    site = mkdocs_build(project)
+    doc = parse(site / "papers" / "a-paper.html", wanted=())
+    hrefs = {a["href"] for t, a in doc.tags if t == "a" and "href" in a}
+    assert {
+        "https://arxiv.org/abs/2401.01234v2",
+        "https://arxiv.org/pdf/2401.01234v2",
+        "https://huggingface.co/papers/2401.01234",
+        "https://www.semanticscholar.org/arxiv/2401.01234",
+    } <= hrefs
+    assert not [a for t, a in doc.tags if t == "meta" and a.get("name", "").startswith("citation_")]
+    other = parse(site / "papers" / "another-paper.html", wanted=())
+    assert any(a.get("href", "").startswith("https://arxiv.org/search/") for t, a in other.tags if t == "a")
