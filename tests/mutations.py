@@ -38,11 +38,16 @@ MUTATIONS = [
     Mutation(
         "related-reversed",
         "generator/related.py",
-        "key=lambda sj: (-sj[0], sj[1]))",
-        "key=lambda sj: (sj[0], sj[1]))",
+        "for _, j in sorted(best, reverse=True)))",
+        "for _, j in sorted(best)))",
     ),
     Mutation("related-to-itself", "generator/related.py", "        scores.pop(i, None)\n", ""),
-    Mutation("related-one-shared-word", "generator/related.py", "if shared[j] < 2 and bonus == 0:", "if False:"),
+    Mutation(
+        "related-one-shared-word",
+        "generator/related.py",
+        "if bonus == 0 and len(terms_i & vectors[j].keys()) < 2:",
+        "if False:",
+    ),
     Mutation("related-no-topic-bonus", "generator/related.py", "MAIN_TOPIC = 0.12", "MAIN_TOPIC = 0.0"),
     # Topic pages and classification
     Mutation(
@@ -79,8 +84,8 @@ MUTATIONS = [
     Mutation(
         "merge-ignores-case",
         "generator/slugs.py",
-        'unicodedata.normalize("NFKC", title).casefold().split()',
-        'unicodedata.normalize("NFKC", title).split()',
+        'unicodedata.normalize("NFKC", text.casefold()).split()',
+        'unicodedata.normalize("NFKC", text).split()',
     ),
     # Addresses
     Mutation("slug-hash-length", "generator/slugs.py", "HASH_LENGTH = 8", "HASH_LENGTH = 10"),
@@ -96,8 +101,8 @@ MUTATIONS = [
     Mutation(
         "comment-titles-not-code",
         "generator/prcomment.py",
-        'title = code_span(str(item.get("title", "")))',
-        'title = str(item.get("title", ""))',
+        'title = code_span(item["title"])',
+        'title = item["title"]',
     ),
     Mutation("bidi-shown-raw", "generator/escape.py", "    return _BIDI.sub(", "    return text or _BIDI.sub("),
     Mutation(
