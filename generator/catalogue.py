@@ -14,7 +14,7 @@ from .escape import visible
 from .listings import Entry, Listing, read_listings
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
-from .topics import Taxonomy, classify, explain, load_taxonomy
+from .topics import Taxonomy, classify, confident, explain, load_taxonomy
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,11 @@ class Paper:
     project: str | None = None
     note: str | None = None
     curated: bool = False  # a curator set or corrected its topics
+
+    @property
+    def unclear(self) -> bool:
+        """Automatic topics too weak or too close to leave unreviewed (curated ones are settled)."""
+        return not self.curated and not confident(self.topics)
 
     @property
     def topic_ids(self) -> tuple[str, ...]:

@@ -14,7 +14,7 @@ from .build import build_docs, default_sources, related_papers, site_settings
 from .diff import compare, load_base
 from .prcomment import render as render_comment
 from .problems import InputError, Problem
-from .topics import RELATIVE, THRESHOLD, classify, confident, explain
+from .topics import RELATIVE, THRESHOLD, classify, explain
 from .writer import OutputError
 
 
@@ -41,7 +41,7 @@ def summary(c: cat.Catalogue) -> str:
     missing = c.untopical()
     lines.append(f"papers with no topic: {len(missing)}")
     lines += [f"  {p.title}  ({p.appearances[0].listing}:{p.appearances[0].line})" for p in missing]
-    unclear = [p for p in c.papers if p.topics and not p.curated and not confident(p.topics)]
+    unclear = [p for p in c.papers if p.topics and p.unclear]
     lines.append(f"papers whose topics are unclear (look, then curate or leave): {len(unclear)}")
     lines += [
         f"  {p.title}  ({p.appearances[0].listing}:{p.appearances[0].line}): "

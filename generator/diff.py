@@ -16,7 +16,7 @@ from pathlib import Path
 from . import catalogue as cat
 from .build import default_sources
 from .problems import InputError, Problem
-from .topics import confident, explain
+from .topics import explain
 
 EVIDENCE_SHOWN = 3  # words per topic in the pull request comment
 
@@ -39,7 +39,7 @@ def _topics(p: cat.Paper, taxonomy) -> dict:
         }
         for t, score in p.topics
     ]
-    return {"topics": topics, "curated": p.curated, "unclear": not p.curated and not confident(p.topics)}
+    return {"topics": topics, "curated": p.curated, "unclear": p.unclear}
 
 
 def compare(old: cat.Catalogue, new: cat.Catalogue) -> dict:

@@ -211,8 +211,10 @@ def render_site(
 
     listing_tpl = env.get_template("listing.html.j2")
     listing_pages = []
+    in_listing: list[Paper] = []  # after the loop: the newest listing's papers, for the home page
     for number, listing in enumerate(catalogue.listings, start=1):
-        in_listing = list({slugify(e.title): by_slug[slugify(e.title)] for e in listing.entries}.values())
+        # A paper listed twice in one listing is shown once, where it first appears.
+        in_listing = list({slug: by_slug[slug] for slug in map(slugify, (e.title for e in listing.entries))}.values())
         pages = _pages(in_listing, listing_page(listing.name), separator="--")
         listing_pages.append((listing, pages[0][0], len(in_listing), number))
         for name, chunk, n in pages:
@@ -224,14 +226,11 @@ def render_site(
     yield "listings/index.md", page(listings_body, "Listings")
 
     latest = catalogue.latest
-    latest_papers = []
-    if latest:
-        latest_papers = list({slugify(e.title): by_slug[slugify(e.title)] for e in latest.entries}.values())
     home = env.get_template("home.html.j2").render(
         common,
         latest=latest,
-        latest_papers=latest_papers[:HOME_LATEST],
-        latest_count=len(latest_papers),
+        latest_papers=in_listing[:HOME_LATEST],
+        latest_count=len(in_listing),
         latest_page=listing_page(latest.name) if latest else None,
     )
     yield "index.md", page(home, None)
