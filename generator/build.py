@@ -10,6 +10,7 @@ from itertools import chain
 from pathlib import Path
 
 from . import catalogue as cat
+from .history import listing_dates
 from .related import related
 from .render import SiteSettings, render_site, summary
 from .search_index import build_index, documents, terms
@@ -31,7 +32,10 @@ class BuildReport:
 
 def default_sources(root: Path) -> cat.Sources:
     return cat.Sources(
-        seeds=root / "seeds", taxonomy=root / "data" / "taxonomy.yaml", curation=root / "data" / "curation.yaml"
+        seeds=root / "seeds",
+        taxonomy=root / "data" / "taxonomy.yaml",
+        curation=root / "data" / "curation.yaml",
+        metadata=root / "data" / "metadata",
     )
 
 
@@ -61,6 +65,10 @@ def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) ->
     if paper_terms is None:
         paper_terms = paper_terms_of(catalogue)
     return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers])
+
+
+def listing_dates_of(catalogue: cat.Catalogue, sources: cat.Sources):
+    return listing_dates(sources.seeds, [lst.name for lst in catalogue.listings])
 
 
 _HREF = re.compile(r'href="([^"]*)"')
@@ -99,7 +107,7 @@ def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> Buil
     neighbours = related_papers(catalogue, paper_terms)
     links: dict[str, str] = {}
     files = chain(
-        _collect_links(render_site(catalogue, settings, neighbours), links),
+        _collect_links(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources)), links),
         static_files(),
         build_index(documents(catalogue, summary, paper_terms)).items(),
     )

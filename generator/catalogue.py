@@ -12,6 +12,7 @@ from pathlib import Path
 from .curation import Curated, Curation, load_curation
 from .escape import visible
 from .listings import Entry, Listing, read_listings
+from .metadata import Metadata, Record, load_metadata
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
 from .topics import Taxonomy, classify, confident, explain, load_taxonomy
@@ -36,6 +37,15 @@ class Paper:
     project: str | None = None
     note: str | None = None
     curated: bool = False  # a curator set or corrected its topics
+    # From data/metadata/ only (an import from a source that holds them), never guessed.
+    authors: tuple[str, ...] = ()
+    published: str | None = None  # YYYY-MM-DD
+
+    @property
+    def citable(self) -> bool:
+        """Enough real metadata for a reference manager: a record with a title alone (no
+        authors, no date) would be imported as a misleading citation."""
+        return bool(self.authors and self.published)
 
     @property
     def unclear(self) -> bool:
@@ -86,6 +96,7 @@ class Sources:
     seeds: Path
     taxonomy: Path
     curation: Path
+    metadata: Path | None = None  # a folder of *.yaml files; None: no metadata
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -131,8 +142,25 @@ def _curate(
     return added + kept[: max(0, taxonomy.max_topics - len(added))]
 
 
-def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curation) -> tuple[Catalogue, list[Problem]]:
+def _links(curated: Curated | None, record: Record | None, where: str) -> tuple[dict[str, str | None], list[Problem]]:
+    """A paper's arXiv id and links: the curation file's and the metadata's must agree."""
+    links, problems = {}, []
+    for key in ("arxiv", "code", "project"):
+        mine = getattr(curated, key) if curated else None
+        theirs = getattr(record, key) if record else None
+        if mine and theirs and mine != theirs:
+            problems.append(
+                Problem(where, curated.line, f"links: {key} {mine!r} differs from {theirs!r} at {record.where}")
+            )
+        links[key] = mine or theirs
+    return links, problems
+
+
+def build_catalogue(
+    listings: list[Listing], taxonomy: Taxonomy, curation: Curation, metadata: Metadata | None = None
+) -> tuple[Catalogue, list[Problem]]:
     problems: list[Problem] = []
+    metadata = metadata or Metadata({}, {})
     groups: dict[str, list[Entry]] = defaultdict(list)
     for listing in listings:
         for entry in listing.entries:
@@ -157,6 +185,11 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
                 )
             )
 
+    for key, record in metadata.records.items():
+        if key not in groups:
+            path, line = metadata.lines[key]
+            problems.append(Problem(path, line, f"no paper has this title: {record.title!r}"))
+
     papers: list[Paper] = []
     by_slug: dict[str, Entry] = {}
     for key, entries in groups.items():
@@ -178,6 +211,9 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
         topics = classify(taxonomy, first.title, abstract)
         if curated:
             topics = _curate(topics, curated, taxonomy, first.title, abstract)
+        record = metadata.records.get(key)
+        links, found = _links(curated, record, curation.path)
+        problems += found
         papers.append(
             Paper(
                 slug=slug,
@@ -185,11 +221,13 @@ def build_catalogue(listings: list[Listing], taxonomy: Taxonomy, curation: Curat
                 abstract=visible(abstract),
                 appearances=tuple(Appearance(e.listing, dates[e.listing], e.line) for e in entries),
                 topics=topics,
-                arxiv=curated.arxiv if curated else None,
-                code=curated.code if curated else None,
-                project=curated.project if curated else None,
+                arxiv=links["arxiv"],
+                code=links["code"],
+                project=links["project"],
                 note=curated.note if curated else None,
                 curated=bool(curated and (curated.topics or curated.add_topics or curated.remove_topics)),
+                authors=tuple(visible(a) for a in record.authors) if record else (),
+                published=record.published if record else None,
             )
         )
     papers.sort(key=lambda p: p.slug)
@@ -203,9 +241,11 @@ def load(sources: Sources) -> Catalogue:
     problems += found
     curation, found = load_curation(sources.curation)
     problems += found
-    if taxonomy is None or curation is None:
+    metadata, found = load_metadata(sources.metadata)
+    problems += found
+    if taxonomy is None or curation is None or metadata is None:
         raise InputError(problems)
-    catalogue, found = build_catalogue(listings, taxonomy, curation)
+    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata)
     problems += found
     if problems:
         raise InputError(problems)

@@ -1,4 +1,4 @@
-"""Command line: python -m generator check | build | diff | topics | evaluate."""
+"""Command line: python -m generator check | build | diff | topics | evaluate | import."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from . import catalogue as cat
 from . import evaluate as ev
 from .build import build_docs, default_sources, related_papers, site_settings
 from .diff import compare, load_base
+from .importer import import_arxiv_ids, import_daily_papers
 from .prcomment import render as render_comment
 from .problems import InputError, Problem
 from .topics import RELATIVE, THRESHOLD, classify, explain
@@ -24,6 +25,7 @@ def _sources(args: argparse.Namespace) -> cat.Sources:
         seeds=Path(args.seeds) if args.seeds else base.seeds,
         taxonomy=Path(args.taxonomy) if args.taxonomy else base.taxonomy,
         curation=Path(args.curation) if args.curation else base.curation,
+        metadata=Path(args.metadata) if args.metadata else base.metadata,
     )
 
 
@@ -87,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", help="listings folder (default: ROOT/seeds)")
     parser.add_argument("--taxonomy", help="taxonomy file (default: ROOT/data/taxonomy.yaml)")
     parser.add_argument("--curation", help="curation file (default: ROOT/data/curation.yaml)")
+    parser.add_argument("--metadata", help="metadata folder (default: ROOT/data/metadata)")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("check", help="validate listings, taxonomy and curation; print a summary")
     build = sub.add_parser("build", help="check, then render the site's pages into docs/")
@@ -99,6 +102,13 @@ def main(argv: list[str] | None = None) -> int:
     topics.add_argument("title", metavar="TITLE", help="the paper's title (case and spacing do not matter)")
     evaluate = sub.add_parser("evaluate", help="topics and related papers against a curator's labels")
     evaluate.add_argument("labels", metavar="LABELS", help="labels file, e.g. evaluation/labels.yaml")
+    imp = sub.add_parser(
+        "import",
+        help="add papers with real metadata: FILE.json (a saved Hugging Face daily-papers response) "
+        "becomes a listing plus metadata; FILE.tsv (arXiv id, tab, title) adds ids to listed papers",
+    )
+    imp.add_argument("file", metavar="FILE", help="FILE.json or FILE.tsv")
+    imp.add_argument("--date", help="the listing's day, YYYY-MM-DD (default: from the file's name)")
     args = parser.parse_args(argv)
 
     try:
@@ -121,13 +131,28 @@ def main(argv: list[str] | None = None) -> int:
                 print(render_comment(changes, args.url))
         elif args.command == "topics":
             print(explain_paper(cat.load(sources), args.title))
+        elif args.command == "import":
+            file = Path(args.file)
+            if file.suffix == ".json":
+                result = import_daily_papers(file, sources, args.date)
+            elif file.suffix == ".tsv":
+                result = import_arxiv_ids(file, sources)
+            else:
+                raise InputError(
+                    [Problem(str(file), 0, "import reads FILE.json (daily papers) or FILE.tsv (arXiv ids)")]
+                )
+            for note in result.notes:
+                print(note)
+            for path in result.written:
+                print(f"wrote {path}")
         elif args.command == "evaluate":
             c = cat.load(sources)
             print(ev.evaluate(c, Path(args.labels), related_papers(c)))
     except InputError as e:
         for problem in e.problems:
             print(f"error: {problem}", file=sys.stderr)
-        print(f"{len(e.problems)} problem(s) found; nothing was built.", file=sys.stderr)
+        undone = "imported" if args.command == "import" else "built"
+        print(f"{len(e.problems)} problem(s) found; nothing was {undone}.", file=sys.stderr)
         return 1
     except OutputError as e:
         print(f"error: {e}", file=sys.stderr)

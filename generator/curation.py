@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import yamlfile
+from .metadata import ARXIV_ID
 from .problems import Problem
 from .slugs import normalise_title
 
-_ARXIV = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
 _KEYS = {"title", "topics", "add_topics", "remove_topics", "links", "note", "abstract_from"}
 _LINK_KEYS = {"arxiv", "code", "project"}
 
@@ -44,7 +43,7 @@ def _links(item: dict, where: str) -> tuple[dict[str, str], list[Problem]]:
     for key, value in links.items():
         if not isinstance(value, str):
             problems.append(Problem(where, line, f"link {key!r} must be text"))
-        elif key == "arxiv" and not _ARXIV.fullmatch(value):
+        elif key == "arxiv" and not ARXIV_ID.fullmatch(value):
             problems.append(Problem(where, line, f"{value!r} is not an arXiv id such as 2401.01234"))
         elif key != "arxiv" and not value.startswith("https://"):
             problems.append(Problem(where, line, f"link {key!r} must start with https://"))

@@ -85,5 +85,6 @@ def load_base(base: str, root: Path) -> cat.Catalogue:
                 then.seeds,
                 then.taxonomy if then.taxonomy.exists() else current.taxonomy,
                 then.curation if then.curation.exists() else current.curation,
+                then.metadata,
             )
         )

@@ -14,6 +14,7 @@ OWNED = (
     "index.md",
     "papers.json",
     "opensearch.xml",
+    "feeds/",
     "papers/",
     "topics/",
     "az/",

@@ -15,6 +15,7 @@ import html
 import json
 import re
 import unicodedata
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -25,6 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 
 from .catalogue import Catalogue, Paper
+from .history import Added
 from .layout import RESERVED
 from .slugs import slugify
 from .textmarkup import plain, rich
@@ -34,19 +36,20 @@ TEMPLATES = Path(__file__).parent / "templates"
 PAGE_SIZE = 50  # papers per topic, A–Z or listing page: a page's size must not grow with the list
 HOME_LATEST = 20  # papers of the newest listing shown on the home page; its own page has them all
 SUMMARY_LENGTH = 180
+FEED_SIZE = 50  # newest papers in each feed: enough for a reader who looks weekly
 
 
 GENERATED = "generated"  # the front matter key that marks a page the generator wrote as HTML
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"')
 
 
-def page(body: str, title: str | None, description: str | None = None) -> str:
+def page(body: str, title: str | None, description: str | None = None, **extra) -> str:
     """A generated page: a one-line JSON front matter header, then the HTML body.
 
     Material prints the title and description into <title> and meta tags without escaping
     them, so they are escaped here; the table of contents comes from the body's headings."""
     toc = [[int(level), anchor, text] for level, anchor, text in _HEADING.findall(body)]
-    meta: dict = {"search": {"exclude": True}, GENERATED: {"toc": toc}}
+    meta: dict = {"search": {"exclude": True}, GENERATED: {"toc": toc}, **extra}
     if title is not None:  # the home page has none: Material then shows the site's name alone
         meta["title"] = html.escape(" ".join(title.split()))
     if description is not None:
@@ -120,9 +123,84 @@ def _environment() -> jinja2.Environment:
     # arXiv's own pages take a version (2401.01234v2); other sites know the paper without one.
     env.filters["arxiv_base"] = lambda arxiv_id: re.sub(r"v\d+$", "", arxiv_id)
     env.filters["urlquote"] = lambda s: quote(s, safe="")
+    env.filters["plain"] = plain
+    env.filters["xmltext"] = xml_text
+    env.filters["entry_id"] = entry_id
     # Curated links are validated https URLs; quoting keeps them one URL.
     env.filters["urlsafe"] = lambda s: quote(s, safe=":/?#@!$&'*+,;=%-._~()")
     return env
+
+
+# Characters XML 1.0 does not allow even escaped (listings already refuse control characters).
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text for a feed: characters XML cannot hold shown as escapes, like bidi controls."""
+    return _NOT_XML.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+
+
+def entry_id(slug: str) -> str:
+    """A paper's Atom id: permanent, as its address is, and independent of where the site is
+    published, so moving the site does not make every reader see every paper again."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'reading-list:papers/' + slug)}"
+
+
+def newest_first(catalogue: Catalogue, added: dict[str, Added]) -> list[tuple[Paper, Added]]:
+    """Papers by the day they entered the list (the first listing that holds them), newest
+    first; within one listing in the listing's own order."""
+    order = {lst.name: i for i, lst in enumerate(catalogue.listings)}
+
+    def entered(paper: Paper):
+        return min(paper.appearances, key=lambda a: (added[a.listing].when, order[a.listing], a.line))
+
+    first = [(entered(p), p) for p in catalogue.papers]
+    first.sort(key=lambda ap: (-added[ap[0].listing].when.timestamp(), -order[ap[0].listing], ap[0].line))
+    return [(p, added[a.listing]) for a, p in first]
+
+
+def render_feeds(
+    env: jinja2.Environment, common: dict, catalogue: Catalogue, added: dict[str, Added]
+) -> Iterator[tuple[str, str]]:
+    """The site's feed and one per topic, each of the FEED_SIZE newest papers."""
+    settings: SiteSettings = common["settings"]
+    ordered = newest_first(catalogue, added)
+    per_topic: dict[str, list[tuple[Paper, Added]]] = {t.id: [] for t in catalogue.taxonomy.topics}
+    for item in ordered:
+        for topic_id in item[0].topic_ids:
+            if len(per_topic[topic_id]) < FEED_SIZE:
+                per_topic[topic_id].append(item)
+    newest = max((a.rfc3339 for a in added.values()), default="1970-01-01T00:00:00Z")
+    site = settings.site_url.rstrip("/") + "/" if settings.site_url else None
+    tpl = env.get_template("feed.xml.j2")
+    feeds = [("feeds/all.xml", "index.html", settings.site_name, "The newest papers", ordered[:FEED_SIZE])]
+    feeds += [
+        (
+            f"feeds/topics/{t.id}.xml",
+            f"topics/{t.id}.html",
+            f"{settings.site_name}: {t.name}",
+            t.description,
+            per_topic[t.id],
+        )
+        for t in catalogue.taxonomy.topics
+    ]
+    for path, page_path, title, subtitle, entries in feeds:
+        # Without a published address, links are relative to the feed, as RFC 4287 allows.
+        base = site or "../" * path.count("/")
+        yield (
+            path,
+            tpl.render(
+                common,
+                title=title,
+                subtitle=subtitle,
+                feed_id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, (site or settings.site_name) + path)}",
+                base=base,
+                self_path=path,
+                page_path=page_path,
+                updated=max((a.rfc3339 for _, a in entries), default=newest),
+                entries=entries,
+            ),
+        )
 
 
 def _letter(title: str) -> str:
@@ -162,15 +240,30 @@ def paper_record(paper: Paper, names: dict[str, Topic]) -> dict:
         "listings": [{"file": a.listing, "date": a.date, "line": a.line} for a in paper.appearances],
         "links": {k: v for k, v in (("arxiv", paper.arxiv), ("code", paper.code), ("project", paper.project)) if v},
         "note": paper.note,
+        "authors": list(paper.authors),
+        "published": paper.published,
     }
 
 
+def citation_tags(paper: Paper) -> list[list[str]]:
+    """Highwire Press tags, which Zotero and Google Scholar read, for a paper whose authors and
+    date come from a real source (Paper.citable). Material's template escapes them."""
+    tags = [["citation_title", paper.title]]
+    tags += [["citation_author", name] for name in paper.authors]
+    tags.append(["citation_publication_date", paper.published.replace("-", "/")])
+    if paper.arxiv:
+        arxiv_id = re.sub(r"v\d+$", "", paper.arxiv)
+        tags += [["citation_arxiv_id", arxiv_id], ["citation_pdf_url", f"https://arxiv.org/pdf/{arxiv_id}"]]
+    return tags
+
+
 def render_site(
-    catalogue: Catalogue, settings: SiteSettings, neighbours: list[tuple[int, ...]]
+    catalogue: Catalogue, settings: SiteSettings, neighbours: list[tuple[int, ...]], added: dict[str, Added]
 ) -> Iterator[tuple[str, str]]:
     """Every generated page under docs/, as (relative path, text), one at a time.
 
-    neighbours[i] are the indices of paper i's related papers (catalogue.papers order)."""
+    neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
+    added[name] is when each listing entered the list (history.py)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     by_topic = catalogue.by_topic()
@@ -182,18 +275,21 @@ def render_site(
         "topic_names": catalogue.taxonomy.by_id(),
         "counts": {t.id: len(by_topic[t.id]) for t in topics},
         "settings": settings,
+        "added": added,
     }
     paper_tpl = env.get_template("paper.html.j2")
     for paper, near in zip(papers, neighbours, strict=True):
         body = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near], h1_id=paper.slug)
-        yield f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract))
+        extra = {"citation": citation_tags(paper)} if paper.citable else {}
+        yield f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), **extra)
 
     topic_tpl = env.get_template("topic.html.j2")
     for topic in topics:
         pages = _pages(by_topic[topic.id], topic.id)
         for name, chunk, n in pages:
             body = topic_tpl.render(common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages])
-            yield f"topics/{name}.md", page(body, topic.name)
+            feed = {"title": f"{settings.site_name}: {topic.name}", "href": f"feeds/topics/{topic.id}.xml"}
+            yield f"topics/{name}.md", page(body, topic.name, feed=feed)
     yield "topics/index.md", page(env.get_template("topics.html.j2").render(common), "Topics")
 
     letters: dict[str, list[Paper]] = {}
@@ -240,6 +336,7 @@ def render_site(
     names = common["topic_names"]
     lines = ",\n".join(json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True) for p in papers)
     yield "papers.json", '{"papers": [\n' + lines + '\n], "version": 1}\n'
+    yield from render_feeds(env, common, catalogue, added)
     if settings.site_url:
         yield "opensearch.xml", opensearch(settings)
 

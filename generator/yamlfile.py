@@ -26,6 +26,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
 
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+# Dates stay text, checked where they are used: PyYAML's own date reading raises a bare
+# ValueError on 2024-13-01 instead of a problem with a line.
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: loader.construct_scalar(node))
 
 
 def load(path: Path) -> tuple[object, list[Problem]]:

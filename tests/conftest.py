@@ -28,7 +28,10 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     """The environment for every subprocess a test starts (the CLI, MkDocs): the working tree's
     `generator` comes first on the path, so the code under test runs, never an installed copy."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return dict(os.environ, PYTHONPATH=path, NO_MKDOCS_2_WARNING="1", **extra)
+    # Test projects are copies outside git: their listings' dates (feeds) come from
+    # SOURCE_DATE_EPOCH, fixed, so two copies of the same input build the same bytes.
+    env = {"SOURCE_DATE_EPOCH": "1710763200", **extra}
+    return dict(os.environ, PYTHONPATH=path, NO_MKDOCS_2_WARNING="1", **env)
 
 
 def listing(*pairs: tuple[str, str], date: str | None = None) -> str:

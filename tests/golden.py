@@ -9,10 +9,12 @@ After an intended change to the output, regenerate it and review the difference:
 
 from __future__ import annotations
 
+import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from generator.build import STATIC, build_docs
 from generator.catalogue import Sources
@@ -22,7 +24,10 @@ from .conftest import FIXTURES
 
 GOLDEN = FIXTURES / "golden"
 EXPECTED = GOLDEN / "expected"
-SOURCES = Sources(GOLDEN / "seeds", GOLDEN / "taxonomy.yaml", GOLDEN / "curation.yaml")
+SOURCES = Sources(GOLDEN / "seeds", GOLDEN / "taxonomy.yaml", GOLDEN / "curation.yaml", GOLDEN / "metadata")
+# Feeds date papers by when their listing was added: outside git history that is
+# SOURCE_DATE_EPOCH, fixed here (2024-03-18 12:00 UTC) so the output does not depend on the clone.
+EPOCH = "1710763200"
 SETTINGS = SiteSettings(listing_edit_url="https://github.com/OWNER/REPO/edit/main/seeds/")
 # Copied byte for byte from generator/static/: compared with their source, not kept twice.
 COPIED = frozenset(p.relative_to(STATIC).as_posix() for p in STATIC.rglob("*") if p.is_file())
@@ -37,7 +42,13 @@ def tree(root: Path) -> dict[str, bytes]:
 
 
 def generate(out: Path) -> dict[str, bytes]:
-    build_docs(SOURCES, out, SETTINGS)
+    with tempfile.TemporaryDirectory() as tmp:
+        # A copy outside the repository, so git history (absent from a shallow or exported
+        # clone) plays no part.
+        seeds = Path(tmp) / "seeds"
+        shutil.copytree(SOURCES.seeds, seeds)
+        with mock.patch.dict(os.environ, {"SOURCE_DATE_EPOCH": EPOCH}):
+            build_docs(Sources(seeds, SOURCES.taxonomy, SOURCES.curation, SOURCES.metadata), out, SETTINGS)
     return tree(out)
 
 

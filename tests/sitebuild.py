@@ -24,7 +24,9 @@ def make_project(where: Path, seeds: dict[str, str] | None = None, *, real: bool
     if real:
         shutil.copytree(ROOT / "seeds", where / "seeds")
         return where
+    # The test's own listings: the project's curation and metadata name papers they do not hold.
     (where / "data" / "curation.yaml").write_text("papers: []\n")
+    shutil.rmtree(where / "data" / "metadata", ignore_errors=True)
     (where / "seeds").mkdir()
     if seeds is None:
         seeds = {p.name: p.read_text(encoding="utf-8") for p in sorted(SEED_FIXTURE.glob("*.txt"))}

@@ -155,7 +155,7 @@ def test_papers_json_lists_every_paper_with_its_page(seeds_site):
     assert data["version"] == 1
     papers = data["papers"]
     assert len(papers) == 261
-    fields = {"slug", "title", "abstract", "url", "topics", "listings", "links", "note"}
+    fields = {"slug", "title", "abstract", "url", "topics", "listings", "links", "note", "authors", "published"}
     assert all(set(p) == fields for p in papers)
     assert all((seeds_site / p["url"]).is_file() for p in papers)
     assert sum(len(p["listings"]) for p in papers) == 309
@@ -336,3 +336,36 @@ def test_a_paper_with_an_arxiv_id_links_its_abstract_pdf_and_paper_pages_and_no_
     assert not [a for t, a in doc.tags if t == "meta" and a.get("name", "").startswith("citation_")]
     other = parse(site / "papers" / "another-paper.html", wanted=())
     assert any(a.get("href", "").startswith("https://arxiv.org/search/") for t, a in other.tags if t == "a")
+
+
+def test_pages_offer_feeds_and_cite_only_papers_with_real_authors_and_dates(tmp_path):
+    project = make_project(tmp_path / "meta", {"000_a.txt": listing(("A Paper", ABSTRACT), ("Bare Paper", ABSTRACT))})
+    (project / "data" / "metadata").mkdir()
+    (project / "data" / "metadata" / "a.yaml").write_text(
+        "papers:\n- title: A Paper\n  arxiv: '2401.01234'\n  authors: ['Ada \"<b>\" Lovelace']\n"
+        "  published: 2024-01-02\n- title: Bare Paper\n  arxiv: '2401.05678'\n"
+    )
+    site = mkdocs_build(project)
+    doc = parse(site / "papers" / "a-paper.html", wanted=())
+    meta = [(a["name"], a["content"]) for t, a in doc.tags if t == "meta" and a.get("name", "").startswith("citation_")]
+    assert meta == [
+        ("citation_title", "A Paper"),
+        ("citation_author", 'Ada "<b>" Lovelace'),  # literal: the attribute was escaped
+        ("citation_publication_date", "2024/01/02"),
+        ("citation_arxiv_id", "2401.01234"),
+        ("citation_pdf_url", "https://arxiv.org/pdf/2401.01234"),
+    ]
+    assert not [t for t, a in doc.tags if t == "b"]
+    bare = parse(site / "papers" / "bare-paper.html", wanted=())
+    assert not [a for t, a in bare.tags if t == "meta" and a.get("name", "").startswith("citation_")]
+
+    topic = next(p for p in sorted((site / "topics").glob("*.html")) if p.stem != "index")
+    for page in [site / "index.html", site / "papers" / "a-paper.html", topic, site / "listings" / "index.html"]:
+        feeds = [a for t, a in parse(page, wanted=()).tags if t == "link" and a.get("type") == "application/atom+xml"]
+        targets = [(page.parent / a["href"]).resolve() for a in feeds]
+        expected = [site / "feeds" / "all.xml"] + ([site / "feeds" / "topics" / f"{topic.stem}.xml"] * (page == topic))
+        assert targets == [p.resolve() for p in expected], page
+        assert all(t.is_file() for t in targets)
+    for page, feed in [(site / "index.html", "feeds/all.xml"), (topic, f"../feeds/topics/{topic.stem}.xml")]:
+        visible = [a for t, a in parse(page, wanted=()).tags if t == "a" and a.get("class") == "feed-link"]
+        assert [a["href"] for a in visible] == [feed]

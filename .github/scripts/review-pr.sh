@@ -25,4 +25,4 @@ if [ -n "$(find "$files" ! -type f ! -type d -print -quit)" ]; then
   exit 1
 fi
 "${PYTHON:-python}" -m generator --seeds "$files/seeds" --taxonomy "$files/data/taxonomy.yaml" \
-  --curation "$files/data/curation.yaml" diff "$base" --format json > "$out"
+  --curation "$files/data/curation.yaml" --metadata "$files/data/metadata" diff "$base" --format json > "$out"
