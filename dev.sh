@@ -40,6 +40,15 @@ setup() {
   fi
 }
 
+setup_npm() {
+  # axe-core for the accessibility tests, pinned by tests/a11y/package-lock.json.
+  command -v npm >/dev/null 2>&1 || need_system nodejs npm
+  local lock=tests/a11y/package-lock.json stamp=tests/a11y/node_modules/.package-lock.json
+  if [ ! -f "$stamp" ] || [ "$lock" -nt "$stamp" ]; then
+    npm ci --prefix tests/a11y --no-audit --no-fund --loglevel=error
+  fi
+}
+
 case "${1:-}" in
   serve)
     setup ""
@@ -56,6 +65,7 @@ case "${1:-}" in
   test)
     need_system chromium shellcheck git
     setup "[test]"
+    setup_npm
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     # Workflows: actionlint (runs shellcheck on run: scripts) and zizmor, offline.
