@@ -234,3 +234,26 @@ def test_a_search_can_be_opened_by_address(page, site_url):
     )
     assert any("Quantization" in t for t in titles)
     assert page.guard.outside == [] and page.errors == []
+
+
+def test_a_reader_finds_and_follows_the_feeds_from_the_pages(page, site_url):
+    from urllib.parse import unquote
+
+    import feedparser
+
+    for start, name in [("index.html", "Follow new papers: Atom feed"), ("topics/reasoning.html", "Follow this topic")]:
+        page.goto(site_url + start)
+        link = page.get_by_role("link", name=name)
+        assert link.is_visible()
+        href = page.evaluate("a => a.href", link.element_handle())
+        advertised = page.eval_on_selector_all(
+            "link[rel=alternate][type='application/atom+xml']", "ls => ls.map(l => l.href)"
+        )
+        assert href in advertised  # the one feed readers discover is the one the link shows
+        if href.startswith("http"):
+            feed = feedparser.parse(page.request.get(href).body())
+        else:
+            feed = feedparser.parse(unquote(href.removeprefix("file://")))
+        assert not feed.bozo and feed.entries
+        assert all(e.link.endswith(".html") and e.title for e in feed.entries)
+    assert page.guard.outside == [] and page.errors == []
