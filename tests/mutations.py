@@ -158,6 +158,64 @@ MUTATIONS = [
         "            if rel in seen:\n",
         "            if False:\n",
     ),
+    # Feeds, metadata and import
+    Mutation(
+        "feed-date-newest-listing",
+        "generator/render.py",
+        "return min(paper.appearances, key=lambda a: (added[a.listing].when, order[a.listing], a.line))",
+        "return max(paper.appearances, key=lambda a: (added[a.listing].when, order[a.listing], -a.line))",
+    ),
+    Mutation(
+        "feed-oldest-first",
+        "generator/render.py",
+        "(-added[ap[0].listing].when.timestamp(),",
+        "(added[ap[0].listing].when.timestamp(),",
+    ),
+    Mutation(
+        "feed-shallow-dates", "generator/history.py", "            if commit in boundary:\n", "            if False:\n"
+    ),
+    Mutation(
+        "feed-epoch-over-git",
+        "generator/history.py",
+        "        if name in known:\n",
+        "        if name in known and not epoch:\n",
+    ),
+    Mutation(
+        "feed-title-unescaped",
+        "generator/templates/feed.xml.j2",
+        "{{ paper.title | xmltext }}",
+        "{{ paper.title | xmltext | safe }}",
+    ),
+    Mutation(
+        "citation-from-title-alone",
+        "generator/catalogue.py",
+        "return bool(self.authors and self.published)",
+        "return True",
+    ),
+    Mutation(
+        "metadata-conflict-picks-one",
+        "generator/metadata.py",
+        "        if x and y and x != y:\n",
+        "        if False:\n",
+    ),
+    Mutation(
+        "metadata-curation-conflict-ignored",
+        "generator/catalogue.py",
+        "        if mine and theirs and mine != theirs:\n",
+        "        if False:\n",
+    ),
+    Mutation(
+        "import-no-rollback",
+        "generator/importer.py",
+        "            if old is None:\n                path.unlink()\n",
+        "            if False:\n                pass\n",
+    ),
+    Mutation(
+        "import-authors-dropped",
+        "generator/importer.py",
+        '        record["authors"] = list(p.authors)\n',
+        "        pass\n",
+    ),
 ]
 
 
