@@ -23,6 +23,7 @@ def make_project(where: Path) -> Path:
     for name in ("overrides", "data"):
         shutil.copytree(ROOT / name, where / name)
     (where / "data" / "curation.yaml").write_text("papers: []\n")
+    shutil.rmtree(where / "data" / "metadata", ignore_errors=True)  # names the real seeds' papers
     (where / "docs").mkdir()
     (where / "generator").symlink_to(ROOT / "generator")
     return where

@@ -78,10 +78,12 @@ def search_sizes(docs: Path) -> dict:
     files = [p for p in (docs / "search").rglob("*.js")]
     shards = {p.stem: p for p in (docs / "search" / "t").glob("*.js")}
     chunks = list((docs / "search" / "d").glob("*.js"))
+    keys = frozenset(shards)
     loads = []
     for q in QUERIES:
-        keys = {shard_of(t) for t in terms(q)}
-        loads.append(sum(shards[k].stat().st_size for k in keys if k in shards))
+        # The shards of the query's own terms; a typed prefix may load a few more.
+        needed = {shard_of(t, keys) for t in terms(q)}
+        loads.append(sum(shards[k].stat().st_size for k in needed))
     return {
         "raw": sum(p.stat().st_size for p in files),
         "gzip": sum(gz(p) for p in files),

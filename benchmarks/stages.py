@@ -12,7 +12,14 @@ import time
 from pathlib import Path
 
 from generator import catalogue as cat
-from generator.build import default_sources, paper_terms_of, related_papers, site_settings, static_files
+from generator.build import (
+    default_sources,
+    listing_dates_of,
+    paper_terms_of,
+    related_papers,
+    site_settings,
+    static_files,
+)
 from generator.listings import read_listings
 from generator.render import render_site, summary
 from generator.search_index import build_index, documents
@@ -40,7 +47,7 @@ def main() -> None:
     neighbours = related_papers(catalogue, paper_terms)
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files = list(render_site(catalogue, settings, neighbours))
+    files = list(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources)))
     t["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
     files += build_index(documents(catalogue, summary, paper_terms)).items()

@@ -5,9 +5,17 @@ exactly, so the browser, running lunr.js on a query, arrives at the same terms.
 
 Layout under search/ (every file is a script, so it loads from file:// as well as over HTTP):
   meta.js        document count and the list of term shards
-  t/<xx>.js      postings for the terms whose first two characters are xx
+  t/<key>.js     postings of the terms that start with key: the first two characters, and a
+                 shard larger than SPLIT_BYTES is split again by the next character ("_" stands
+                 for the end of a term and for any character but a-z and 0-9), so no shard
+                 grows with the catalogue beyond its few most common terms
   d/<n>.js       title, address and excerpt of DOC_CHUNK documents, fetched for results only
 Only titles, abstracts and topic names are indexed: no page furniture.
+
+Postings are compact text, because common terms list most documents: per document, the gap
+from the previous document number in base 36 (left out when it is 1), then its weight as one
+letter A-Z (1-26; a higher weight counts as 26, where tf / (tf + 1.2) has long saturated).
+"languag" in 90,000 of 100,000 papers takes about 100 KB instead of 900 KB as JSON numbers.
 """
 
 from __future__ import annotations
@@ -25,7 +33,11 @@ from .stemmer import stem
 
 DOC_CHUNK = 64
 FIELD_WEIGHTS = {"title": 10, "topics": 3, "text": 1}
-_SHARD = re.compile(r"[a-z0-9]{1,2}")
+SPLIT_BYTES = 128 * 1024  # a larger shard is split by the next character
+FIRST_DEPTH, MAX_DEPTH = 2, 8
+MAX_WEIGHT = 26
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
@@ -56,9 +68,64 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(t for t in map(_term, _SEPARATOR.split(text.lower())) if t)
 
 
-def shard_of(term: str) -> str:
-    head = term[:2]
-    return head if _SHARD.fullmatch(head) else "_"
+def key_at(term: str, depth: int) -> str:
+    """The term's first `depth` characters as a shard key: "_" for any other character and for
+    positions past the term's end (the worker's keyAt does the same)."""
+    return "".join(c if c in _ALNUM else "_" for c in term[:depth]).ljust(depth, "_")
+
+
+def shard_of(term: str, keys: frozenset[str]) -> str:
+    """The shard holding a term, among the index's keys (a prefix-free set)."""
+    for depth in range(FIRST_DEPTH, MAX_DEPTH + 1):
+        key = key_at(term, depth)
+        if key in keys:
+            return key
+    raise KeyError(term)
+
+
+def _base36(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n, 36)
+        out = _DIGITS[r] + out
+    return out or "0"
+
+
+def encode(postings: list[tuple[int, int]]) -> str:
+    """(document, weight) pairs in document order as compact text (see the module's doc)."""
+    out, previous = [], -1
+    for doc, weight in postings:
+        gap = doc - previous
+        out.append(("" if gap == 1 else _base36(gap)) + chr(64 + min(weight, MAX_WEIGHT)))
+        previous = doc
+    return "".join(out)
+
+
+def decode(text: str) -> list[tuple[int, int]]:
+    out, doc, digits = [], -1, ""
+    for c in text:
+        if "A" <= c <= "Z":
+            doc += int(digits, 36) if digits else 1
+            out.append((doc, ord(c) - 64))
+            digits = ""
+        else:
+            digits += c
+    return out
+
+
+def _split(terms: dict[str, str], depth: int) -> dict[str, dict[str, str]]:
+    """Group terms by their key at this depth, splitting a group that is still too large."""
+    groups: dict[str, dict[str, str]] = defaultdict(dict)
+    for term, postings in terms.items():
+        groups[key_at(term, depth)][term] = postings
+    shards = {}
+    for key, group in groups.items():
+        size = sum(len(t) + len(p) + 6 for t, p in group.items())
+        if size > SPLIT_BYTES and depth < MAX_DEPTH and len(group) > 1:
+            shards.update(_split(group, depth + 1))
+        else:
+            shards[key] = group
+    return shards
 
 
 def _script(call: str, *args) -> str:
@@ -106,18 +173,13 @@ def build_index(docs: list[SearchDoc]) -> dict[str, str]:
             for term in field_terms:
                 row = postings[term]
                 row[i] = row.get(i, 0) + weight
-    shards: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for term in sorted(postings):
-        flat: list[int] = []
-        for doc_id, weight in sorted(postings[term].items()):
-            flat += (doc_id, weight)
-        shards[shard_of(term)][term] = flat
-
+    encoded = {term: encode(sorted(postings[term].items())) for term in sorted(postings)}
+    shards = _split(encoded, FIRST_DEPTH)
     files = {f"search/t/{key}.js": _script("__searchShard", key, terms) for key, terms in sorted(shards.items())}
     for start in range(0, len(docs), DOC_CHUNK):
         chunk = [[d.location, d.title, d.excerpt] for d in docs[start : start + DOC_CHUNK]]
         files[f"search/d/{start // DOC_CHUNK}.js"] = _script("__searchDocs", start // DOC_CHUNK, chunk)
     files["search/meta.js"] = _script(
-        "__searchMeta", {"count": len(docs), "chunk": DOC_CHUNK, "shards": sorted(shards), "version": 1}
+        "__searchMeta", {"count": len(docs), "chunk": DOC_CHUNK, "shards": sorted(shards), "version": 2}
     )
     return files

@@ -216,6 +216,15 @@ MUTATIONS = [
         '        record["authors"] = list(p.authors)\n',
         "        pass\n",
     ),
+    # Search index splitting and encoding
+    Mutation("search-no-split", "generator/search_index.py", "if size > SPLIT_BYTES and depth < MAX_DEPTH", "if False"),
+    Mutation(
+        "search-worker-no-prefix-shards",
+        "generator/static/assets/search/worker.js",
+        "if (key.length <= prefix.length ? prefix.startsWith(key) : key.startsWith(prefix)) found.add(key);",
+        "if (key.length <= prefix.length && prefix.startsWith(key)) found.add(key);",
+    ),
+    Mutation("search-gap-off-by-one", "generator/search_index.py", "out, previous = [], -1", "out, previous = [], 0"),
 ]
 
 

@@ -8,10 +8,23 @@ import shutil
 import subprocess
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import catalogue as cat
+from generator import search_index
 from generator.render import summary
-from generator.search_index import DOC_CHUNK, build_index, documents, shard_of, terms
+from generator.search_index import (
+    DOC_CHUNK,
+    SPLIT_BYTES,
+    SearchDoc,
+    build_index,
+    decode,
+    documents,
+    encode,
+    shard_of,
+    terms,
+)
 
 from .conftest import FIXTURES, ROOT, SEED_FIXTURE
 
@@ -55,13 +68,49 @@ def test_every_index_file_is_a_script_so_it_loads_from_disk(seed_index):
         assert re.fullmatch(r"__search(Meta|Shard|Docs)\(.*\);\n", text, re.S), path
 
 
-def test_a_shard_holds_only_terms_with_its_prefix(seed_index):
-    _, files = seed_index
+def shards_of(files: dict[str, str]) -> dict[str, dict[str, str]]:
+    out = {}
     for path, text in files.items():
         if path.startswith("search/t/"):
             key, shard = json.loads("[" + text[len("__searchShard(") : -3] + "]")
             assert path == f"search/t/{key}.js"
-            assert all(shard_of(t) == key for t in shard)
+            out[key] = shard
+    return out
+
+
+def test_a_shard_holds_only_terms_with_its_prefix(seed_index):
+    _, files = seed_index
+    shards = shards_of(files)
+    keys = frozenset(shards)
+    meta = json.loads(files["search/meta.js"][len("__searchMeta(") : -3])
+    assert sorted(meta["shards"]) == sorted(keys)
+    for key, shard in shards.items():
+        assert all(shard_of(t, keys) == key for t in shard)
+
+
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(1, 40)), unique_by=lambda p: p[0]))
+def test_postings_survive_their_compact_encoding(postings):
+    postings = sorted(postings)
+    assert decode(encode(postings)) == [(d, min(w, 26)) for d, w in postings]
+
+
+def test_no_shard_grows_with_the_catalogue_and_common_words_stay_small():
+    # 60,000 documents: every one holds the same common words, and 20,000 rare words share a
+    # three-letter prefix, so the splitting has to go several characters deep.
+    docs = [
+        SearchDoc(f"papers/p{i}.html", "t", "e", {"title": ("model", f"wab{i % 20000}"), "text": ("languag", "larg")})
+        for i in range(60_000)
+    ]
+    files = build_index(docs)
+    shards = shards_of(files)
+    sizes = {f"search/t/{key}.js": len(files[f"search/t/{key}.js"].encode()) for key in shards}
+    assert sum(1 for key in shards if key.startswith("wab")) > 10
+    for key, shard in shards.items():
+        size = sizes[f"search/t/{key}.js"]
+        # Only a shard of one term (or of terms alike in their first eight characters) may exceed the bound.
+        assert size <= SPLIT_BYTES or len({t[:8] for t in shard}) == 1, (key, size)
+    assert max(sizes.values()) <= SPLIT_BYTES  # "languag" and "larg", in all 60,000 documents, 120 KB
+    assert decode(shards[shard_of("languag", frozenset(shards))]["languag"]) == [(i, 1) for i in range(60_000)]
 
 
 def test_results_documents_hold_title_address_and_a_short_excerpt_only(seed_index):
@@ -98,3 +147,63 @@ def test_search_highlighting_never_breaks_an_entity():
     result = subprocess.run([shutil.which("node"), "-e", script], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == ["Dataset &amp; Model &lt;b&gt; <mark>amplify</mark>", "A &amp; B"]
+
+
+def _worker_functions(*names: str) -> str:
+    worker = (ROOT / "generator" / "static" / "assets" / "search" / "worker.js").read_text(encoding="utf-8")
+    consts = re.search(r"^const FIRST_DEPTH.*$", worker, re.M).group(0) + "\nconst decoded = new Map();\n"
+    return consts + "\n".join(re.search(rf"^function {n}\(.*?^}}", worker, re.S | re.M).group(0) for n in names)
+
+
+def _matches(raw: str, stem: str | None, term: str) -> bool:
+    """The worker's matchingTerms rules, for one term."""
+    return (
+        term == stem
+        or (len(raw) >= 3 and (term.startswith(raw) or bool(stem and term.startswith(stem))))
+        or (len(term) >= 3 and raw.startswith(term) and len(term) >= len(raw) - 3)
+    )
+
+
+@pytest.mark.parametrize("split", [None, 1500])
+def test_the_worker_finds_every_term_in_the_shards_it_loads(seed_index, monkeypatch, split):
+    """The worker decides which shards to load and reads their postings with its own code: on
+    every term of the seeds it must agree with the generator, and load every shard that holds
+    a term a query word matches. With split=1500 shards split several characters deep, as a
+    large catalogue's do."""
+    c, files = seed_index
+    if split:
+        monkeypatch.setattr(search_index, "SPLIT_BYTES", split)
+        files = build_index(documents(c, summary, {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers}))
+        assert max(len(k) for k in shards_of(files)) >= 4
+    shards = shards_of(files)
+    keys = sorted(shards)
+    postings = {t: p for shard in shards.values() for t, p in shard.items()}
+    tokens = [
+        {"raw": w, "stem": terms(w)[0] if terms(w) else None}
+        for w in ("la", "lan", "language", "languages", "model", "quantiz", "mixture", "l4q", "x", "1.3b", "llms")
+    ]
+    script = (
+        _worker_functions("keyAt", "keyOf", "shardsFor", "postingsOf")
+        + """
+const input = JSON.parse(require("fs").readFileSync(0, "utf8"));
+const keys = new Set(input.keys);
+const out = {keyOf: {}, postings: {}, shardsFor: []};
+for (const [term, text] of Object.entries(input.postings)) {
+  out.keyOf[term] = keyOf(term, keys);
+  out.postings[term] = postingsOf(text);
+}
+for (const token of input.tokens) out.shardsFor.push(shardsFor(token, keys).sort());
+process.stdout.write(JSON.stringify(out));
+"""
+    )
+    data = json.dumps({"keys": keys, "postings": postings, "tokens": tokens})
+    result = subprocess.run([shutil.which("node"), "-e", script], input=data, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout)
+    frozen = frozenset(keys)
+    for term, text in postings.items():
+        assert out["keyOf"][term] == shard_of(term, frozen), term
+        assert out["postings"][term] == [x for pair in decode(text) for x in pair], term
+    for token, loaded in zip(tokens, out["shardsFor"], strict=True):
+        needed = {shard_of(t, frozen) for t in postings if _matches(token["raw"], token["stem"], t)}
+        assert needed <= set(loaded), token

@@ -2,8 +2,9 @@
  * Search worker for the reading list, speaking Material for MkDocs' worker protocol
  * (SETUP -> READY, QUERY -> RESULT), so Material's search box, result list and keyboard
  * behaviour stay as they are. Instead of building one lunr index of the whole site on every
- * page load, it reads a prebuilt index split by term prefix (search/t/xx.js) and loads only
- * the shards a query's terms need, then only the result documents (search/d/n.js).
+ * page load, it reads a prebuilt index split by term prefix (search/t/KEY.js) and loads only
+ * the shards a query's terms need, then only the result documents (search/d/n.js). Shard keys
+ * and the compact postings are described in generator/search_index.py.
  *
  * Queries go through lunr.js's own tokenizer, trimmer, stop word filter and stemmer, the
  * same pipeline lunr.py applied to the index. Everything is loaded with importScripts, which
@@ -26,6 +27,7 @@ const shards = {};
 const chunks = {};
 
 self.__searchMeta = (m) => { meta = m; meta.shardSet = new Set(m.shards); };
+const FIRST_DEPTH = 2, MAX_DEPTH = 8;
 self.__searchShard = (key, terms) => { shards[key] = terms; };
 self.__searchDocs = (n, docs) => { chunks[n] = docs; };
 
@@ -44,9 +46,56 @@ function loaded() {
   return ready;
 }
 
-function shardOf(term) {
-  const head = term.slice(0, 2);
-  return /^[a-z0-9]{1,2}$/.test(head) ? head : "_";
+// A term's first `depth` characters as a shard key: "_" for other characters and past the end.
+function keyAt(term, depth) {
+  let key = "";
+  for (let i = 0; i < depth; i++) key += i < term.length && /[a-z0-9]/.test(term[i]) ? term[i] : "_";
+  return key;
+}
+
+// The shard that holds a term, if any.
+function keyOf(term, keys) {
+  for (let d = FIRST_DEPTH; d <= MAX_DEPTH; d++) {
+    const key = keyAt(term, d);
+    if (keys.has(key)) return key;
+  }
+  return null;
+}
+
+// Every shard that can hold a term a query token matches (see matchingTerms): the stem itself,
+// terms the token is a prefix of, and terms that are a prefix of it.
+function shardsFor(token, keys) {
+  const found = new Set();
+  const add = (key) => { if (key) found.add(key); };
+  if (token.stem) add(keyOf(token.stem, keys));
+  for (const word of [token.raw, token.stem]) {
+    if (!word || token.raw.length < 3) continue;
+    const prefix = keyAt(word, word.length);
+    for (const key of keys) {
+      if (key.length <= prefix.length ? prefix.startsWith(key) : key.startsWith(prefix)) found.add(key);
+    }
+  }
+  const raw = token.raw;
+  for (let n = Math.max(3, raw.length - 3); n <= raw.length; n++) add(keyOf(raw.slice(0, n), keys));
+  return [...found];
+}
+
+// Postings text -> [doc, weight, doc, weight, ...] (the encoding of search_index.encode).
+const decoded = new Map();
+function postingsOf(text) {
+  let flat = decoded.get(text);
+  if (flat) return flat;
+  flat = [];
+  let doc = -1, digits = "";
+  for (const c of text) {
+    if (c >= "A" && c <= "Z") {
+      doc += digits ? parseInt(digits, 36) : 1;
+      flat.push(doc, c.charCodeAt(0) - 64);
+      digits = "";
+    } else digits += c;
+  }
+  decoded.set(text, flat);
+  return flat;
 }
 
 function queryTokens(query) {
@@ -86,7 +135,7 @@ function matchingTerms(token, terms) {
   const { raw, stem } = token;
   for (const term in terms) {
     if (term === stem) found.push([term, 1]);
-    else if (raw.length >= 2 && (term.startsWith(raw) || (stem && term.startsWith(stem)))) found.push([term, 0.7]);
+    else if (raw.length >= 3 && (term.startsWith(raw) || (stem && term.startsWith(stem)))) found.push([term, 0.7]);
     else if (term.length >= 3 && raw.startsWith(term) && term.length >= raw.length - 3) found.push([term, 0.9]);
   }
   return found;
@@ -103,18 +152,18 @@ async function search(query, limit = MAX_RESULTS) {
   // Stop words ("of", "the") are not in the index: they would only add noise.
   const tokens = queryTokens(query).filter((t) => t.stem);
   if (!tokens.length) return { items: [], total: 0 };
-  const needed = [...new Set(tokens.map((t) => shardOf(t.stem || t.raw)))]
-    .filter((key) => meta.shardSet.has(key) && !(key in shards));
+  const perToken = tokens.map((t) => shardsFor(t, meta.shardSet));
+  const needed = [...new Set(perToken.flat())].filter((key) => !(key in shards));
   await load(...needed.map((key) => new URL(`t/${key}.js`, base)));
 
   const N = meta.count;
   const scores = new Map();
   const matched = new Map();
   tokens.forEach((token, i) => {
-    const terms = shards[shardOf(token.stem || token.raw)] || {};
+    const terms = Object.assign({}, ...perToken[i].map((key) => shards[key] || {}));
     const best = new Map();
     for (const [term, weight] of matchingTerms(token, terms)) {
-      const postings = terms[term];
+      const postings = postingsOf(terms[term]);
       const df = postings.length / 2;
       const idf = Math.log(1 + (N - df + 0.5) / (df + 0.5));
       for (let p = 0; p < postings.length; p += 2) {
