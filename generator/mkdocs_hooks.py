@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from pathlib import Path
 from types import MethodType
 from urllib.parse import urlsplit
@@ -27,6 +28,8 @@ class _LastRun:
     inputs: tuple | None = None
     docs: tuple | None = None
     pages: frozenset[str] = frozenset()  # the generated pages, docs/-relative
+    in_nav: frozenset[str] = frozenset()  # pages in the navigation (not rendered by shape)
+    shapes = None  # this build's _Shapes
 
 
 def _fingerprint(*paths: Path) -> tuple:
@@ -85,6 +88,167 @@ def on_pre_page(page, config, files):
         page.read_source = MethodType(_read_generated, page)
         page.render = MethodType(_render_generated, page)
     return page
+
+
+# Material's page template, rendered once per shape of page. Generated pages outside the
+# navigation differ only in a few values (title, description, canonical address, head lines,
+# content); the table of contents and the depth of the page in the site are the same for all
+# pages of one shape. So the template is rendered once with marker values, cut at the markers,
+# and each page of that shape is the pieces with its own values in between. The first pages
+# of each shape are rendered in full as well and must come out byte for byte the same, else
+# the shape is always rendered in full: a theme change that treats a value differently (escapes
+# it, shortens it) costs speed, never correctness. tests/test_site.py compares whole sites.
+SHAPED = "generated-page.html"  # the template name generated pages ask for (page.meta.template)
+_MARK = "\x00{}&<>\"'\x00"  # characters any filter would change: a changed marker is found
+_HOLES = ("title", "description", "canonical", "head", "content", "anchor")
+_CHECKED = 2  # pages of each shape rendered in full too, and compared
+
+
+class _Shapes:
+    def __init__(self, template):
+        self.template = template
+        self.shapes: dict[tuple, list | None] = {}  # shape -> pieces, or None: render in full
+        self.checked: dict[tuple, int] = {}
+        self.filled = self.full = 0
+
+    @staticmethod
+    def _values(page) -> dict[str, str]:
+        generated = page.meta[GENERATED]
+        return {
+            "title": page.meta.get("title", ""),
+            "description": page.meta.get("description", ""),
+            "canonical": page.canonical_url or "",
+            "head": generated.get("head", ""),
+            "content": page.content or "",
+            # The first heading's anchor: Material's "skip to content" link points at it.
+            "anchor": page.toc.items[0].id if page.toc.items else "",
+        }
+
+    @staticmethod
+    def _toc(items) -> tuple:
+        return tuple((t.level, t.id, t.title, _Shapes._toc(t.children)) for t in items)
+
+    @staticmethod
+    def _shape(context) -> tuple:
+        page = context["page"]
+        items = list(page.toc)
+        # Material leaves a lone title heading out of the table of contents: its text and
+        # anchor are the page's own, in its content only (the full renders check that).
+        if len(items) == 1 and items[0].level == 1:
+            toc = ("h1", _Shapes._toc(items[0].children))
+        else:
+            toc = _Shapes._toc(items)
+        generated = page.meta[GENERATED]
+        # Which values are present changes which branches the template takes.
+        present = tuple(bool(v) for v in _Shapes._values(page).values())
+        # Material adds a title heading to content that has none.
+        has_h1 = "<h1" in (page.content or "")
+        # Relative links from the page (navigation, assets) depend on its folder.
+        folder = page.url.rpartition("/")[0]
+        return (context["base_url"], folder, toc, present, has_h1, bool(generated.get("head")))
+
+    def _learn(self, context) -> list | None:
+        page = context["page"]
+        saved = (page.meta, page.content, page.canonical_url)
+        first = page.toc.items[0] if page.toc.items else None
+        saved_anchor = first.id if first else None
+        # Markers only where the page has a value: an absent one takes the template elsewhere.
+        values = self._values(page)
+        marks = {hole: _MARK.format(hole) for hole in _HOLES if values[hole]}
+        if "<h1" in values["content"]:
+            marks["content"] = _MARK.format("content<h1>")
+        meta = dict(page.meta)
+        for hole in ("title", "description"):
+            if hole in marks:
+                meta[hole] = marks[hole]
+        meta[GENERATED] = dict(page.meta[GENERATED])
+        if "head" in marks:
+            meta[GENERATED]["head"] = marks["head"]
+        page.meta = meta
+        page.content = marks.get("content", page.content)
+        page.canonical_url = marks.get("canonical", page.canonical_url)
+        if first and "anchor" in marks:
+            first.id = marks["anchor"]
+        try:
+            output = self.template.render(context)
+        finally:
+            page.meta, page.content, page.canonical_url = saved
+            if first:
+                first.id = saved_anchor
+        pieces: list = []
+        rest = output
+        while True:
+            at = [(rest.find(m), hole) for hole, m in marks.items() if m in rest]
+            if not at:
+                break
+            index, hole = min(at)
+            pieces += [rest[:index], hole]
+            rest = rest[index + len(marks[hole]) :]
+        pieces.append(rest)
+        if any("\x00" in piece for piece in pieces[::2]):
+            return None  # a marker was changed on its way into the page: render in full
+        return pieces
+
+    def render(self, context) -> str:
+        key = self._shape(context)
+        if key not in self.shapes:
+            self.shapes[key] = self._learn(context)
+        pieces = self.shapes[key]
+        if pieces is None:
+            self.full += 1
+            return self.template.render(context)
+        self.filled += 1
+        values = self._values(context["page"])
+        output = "".join(values[p] if i % 2 else p for i, p in enumerate(pieces))
+        if self.checked.get(key, 0) < _CHECKED:
+            self.checked[key] = self.checked.get(key, 0) + 1
+            full = self.template.render(context)
+            if full != output:
+                log.debug("generator: page shape %s renders differently; rendering it in full", key)
+                self.shapes[key] = None
+                return full
+        return output
+
+
+def on_env(env, config, files):
+    """Generated pages outside the navigation ask for SHAPED: Material's main.html, rendered
+    once per shape of page (see _Shapes)."""
+    get_template = env.get_template
+    shapes = _LastRun.shapes = _Shapes(get_template("main.html"))
+
+    def get(name, *args, **kwargs):
+        return shapes if name == SHAPED else get_template(name, *args, **kwargs)
+
+    env.get_template = get
+    return env
+
+
+def on_post_build(config):
+    shapes = _LastRun.shapes
+    if shapes is not None and shapes.filled + shapes.full:
+        log.info(
+            "generator: %d pages filled into %d page shapes, %d rendered in full",
+            shapes.filled,
+            sum(1 for p in shapes.shapes.values() if p is not None),
+            shapes.full,
+        )
+
+
+def on_nav(nav, config, files):
+    _LastRun.in_nav = frozenset(p.file.src_uri for p in nav.pages)
+    return nav
+
+
+# Set to 1 to render every page in full (the test that compares both, or to rule this out).
+FULL_RENDER = "READING_LIST_FULL_RENDER"
+
+
+def on_page_markdown(markdown, page, config, files):
+    # Pages in the navigation mark their own entry active: they are not all of one shape.
+    shaped = os.environ.get(FULL_RENDER) != "1"
+    if shaped and page.file.src_uri in _LastRun.pages and page.file.src_uri not in _LastRun.in_nav:
+        page.meta["template"] = SHAPED
+    return markdown
 
 
 def _read_generated(page, config) -> None:

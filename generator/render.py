@@ -24,6 +24,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
+from markupsafe import Markup
 
 from .catalogue import Catalogue, Paper
 from .history import Added
@@ -43,13 +44,14 @@ GENERATED = "generated"  # the front matter key that marks a page the generator 
 _HEADING = re.compile(r'<h([1-6]) id="([^"]+)">(.*?)<a class="headerlink"')
 
 
-def page(body: str, title: str | None, description: str | None = None, **extra) -> str:
+def page(body: str, title: str | None, description: str | None = None, head: str = "") -> str:
     """A generated page: a one-line JSON front matter header, then the HTML body.
 
     Material prints the title and description into <title> and meta tags without escaping
     them, so they are escaped here; the table of contents comes from the body's headings."""
     toc = [[int(level), anchor, text] for level, anchor, text in _HEADING.findall(body)]
-    meta: dict = {"search": {"exclude": True}, GENERATED: {"toc": toc}, **extra}
+    generated = {"toc": toc, "head": head} if head else {"toc": toc}
+    meta: dict = {"search": {"exclude": True}, GENERATED: generated}
     if title is not None:  # the home page has none: Material then shows the site's name alone
         meta["title"] = html.escape(" ".join(title.split()))
     if description is not None:
@@ -146,17 +148,28 @@ def entry_id(slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'reading-list:papers/' + slug)}"
 
 
+def _joined(catalogue: Catalogue, added: dict[str, Added]) -> list[tuple[tuple[float, int, int], Paper, Added]]:
+    """Each paper with when it joined the list: its first listing's addition time, that
+    listing's place among the listings, and the paper's line in it."""
+    order = {lst.name: i for i, lst in enumerate(catalogue.listings)}
+    out = []
+    for p in catalogue.papers:
+        first = min(p.appearances, key=lambda a: (added[a.listing].when, order[a.listing], a.line))
+        out.append(((added[first.listing].when.timestamp(), order[first.listing], first.line), p, added[first.listing]))
+    return out
+
+
 def newest_first(catalogue: Catalogue, added: dict[str, Added]) -> list[tuple[Paper, Added]]:
     """Papers by the day they entered the list (the first listing that holds them), newest
     first; within one listing in the listing's own order."""
-    order = {lst.name: i for i, lst in enumerate(catalogue.listings)}
+    keyed = sorted(_joined(catalogue, added), key=lambda k: (-k[0][0], -k[0][1], k[0][2]))
+    return [(p, a) for _, p, a in keyed]
 
-    def entered(paper: Paper):
-        return min(paper.appearances, key=lambda a: (added[a.listing].when, order[a.listing], a.line))
 
-    first = [(entered(p), p) for p in catalogue.papers]
-    first.sort(key=lambda ap: (-added[ap[0].listing].when.timestamp(), -order[ap[0].listing], ap[0].line))
-    return [(p, added[a.listing]) for a, p in first]
+def joining_order(catalogue: Catalogue, added: dict[str, Added]) -> list[Paper]:
+    """Papers in the order they joined the list: earlier papers keep their places when papers
+    are added, so pages in this order change only at their end."""
+    return [p for _, p, _ in sorted(_joined(catalogue, added), key=lambda k: k[0])]
 
 
 def render_feeds(
@@ -213,6 +226,64 @@ def _letter(title: str) -> str:
     return "0-9" if first.isdigit() else "other"
 
 
+AZ_DEPTH = 24  # a prefix this long that still holds more than a page is paged by number
+
+
+@dataclass(frozen=True)
+class AZNode:
+    """One A–Z page: a leaf lists papers (one numbered page of them), an inner page lists the
+    longer prefixes below it, with the papers whose whole title is its prefix."""
+
+    name: str  # page name under az/
+    label: str  # "A", "Lang…"
+    trail: tuple[tuple[str, str], ...]  # (name, label) of the pages above it
+    papers: tuple[Paper, ...] = ()
+    children: tuple[tuple[str, str, int], ...] = ()  # (name, label, papers) below it
+    page: int = 1
+    pages: tuple[str, ...] = ()  # numbered pages of an oversized leaf
+
+
+def az_key(title: str) -> str:
+    """A title's letters and digits without accents or case: how A–Z pages split by prefix."""
+    return "".join(c for c in unicodedata.normalize("NFKD", title.casefold()) if c in _AZ_CHARS)
+
+
+_AZ_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def az_tree(letter: str, items: list[Paper]) -> Iterator[AZNode]:
+    """A letter's pages. A prefix holding more than PAGE_SIZE papers becomes a page of longer
+    prefixes (an, ap, ...), and so on down: each page's set of papers depends only on the
+    papers with its prefix, so adding a paper rewrites its own page and the few above it,
+    never the pages of its neighbours. Names: az/a.md, then az/starts-an.md, ..."""
+    label = letter.upper() if len(letter) == 1 else letter
+
+    def node(prefix: str, name: str, label: str, papers: list[Paper], trail: tuple) -> Iterator[AZNode]:
+        if len(papers) <= PAGE_SIZE or len(prefix) >= AZ_DEPTH or letter == "other":
+            chunks = _pages(papers, name)
+            for chunk_name, chunk, n in chunks:
+                yield AZNode(chunk_name, label, trail, tuple(chunk), page=n, pages=tuple(c[0] for c in chunks))
+            return
+        depth = len(prefix) + 1
+        groups: dict[str, list[Paper]] = {}
+        ended = []
+        for p in papers:
+            key = az_key(p.title)
+            if len(key) < depth:
+                ended.append(p)
+            else:
+                groups.setdefault(key[:depth], []).append(p)
+        here = (*trail, (name, label))
+        children = tuple((f"starts-{k}", k.capitalize() + "…", len(v)) for k, v in sorted(groups.items()))
+        yield AZNode(name, label, trail, tuple(ended), children=children)
+        for (child, child_label, _), (key, group) in zip(children, sorted(groups.items()), strict=True):
+            yield from node(key, child, child_label, group, here)
+
+    # The letter's own prefix: "a" for A; digits and other scripts split below their group.
+    prefix = letter if len(letter) == 1 and letter.isalpha() else ""
+    yield from node(prefix, letter, label, items, ())
+
+
 def _pages(items: list, base: str, separator: str = "-") -> list[tuple[str, list, int]]:
     """Split a list into numbered pages: base.md, base-2.md, ..."""
     chunks = [items[i : i + PAGE_SIZE] for i in range(0, len(items), PAGE_SIZE)] or [[]]
@@ -245,9 +316,15 @@ def paper_record(paper: Paper, names: dict[str, Topic]) -> dict:
     }
 
 
+def citation_head(paper: Paper) -> str:
+    """The paper page's citation tags as HTML for its <head> (escaped here)."""
+    tag = Markup('<meta name="{}" content="{}">')
+    return "\n".join(tag.format(name, content) for name, content in citation_tags(paper))
+
+
 def citation_tags(paper: Paper) -> list[list[str]]:
     """Highwire Press tags, which Zotero and Google Scholar read, for a paper whose authors and
-    date come from a real source (Paper.citable). Material's template escapes them."""
+    date come from a real source (Paper.citable)."""
     tags = [["citation_title", paper.title]]
     tags += [["citation_author", name] for name in paper.authors]
     tags.append(["citation_publication_date", paper.published.replace("-", "/")])
@@ -280,30 +357,55 @@ def render_site(
     paper_tpl = env.get_template("paper.html.j2")
     for paper, near in zip(papers, neighbours, strict=True):
         body = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near], h1_id=paper.slug)
-        extra = {"citation": citation_tags(paper)} if paper.citable else {}
-        yield f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), **extra)
+        head = citation_head(paper) if paper.citable else ""
+        yield f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
 
+    # A topic's first page: its most relevant papers. The rest are in archive pages in the order
+    # papers joined the list, so a new paper lands on the last one and earlier pages stay as
+    # they are: adding a paper rewrites a bounded set of files, however long the topic.
+    joined = joining_order(catalogue, added)
+    archive: dict[str, list[Paper]] = {t.id: [] for t in topics}
+    for paper in joined:
+        for topic_id in paper.topic_ids:
+            archive[topic_id].append(paper)
     topic_tpl = env.get_template("topic.html.j2")
+    archive_tpl = env.get_template("topic-archive.html.j2")
     for topic in topics:
-        pages = _pages(by_topic[topic.id], topic.id)
-        for name, chunk, n in pages:
-            body = topic_tpl.render(common, topic=topic, papers=chunk, page=n, pages=[p[0] for p in pages])
-            feed = {"title": f"{settings.site_name}: {topic.name}", "href": f"feeds/topics/{topic.id}.xml"}
-            yield f"topics/{name}.md", page(body, topic.name, feed=feed)
+        parts = [archive[topic.id][i : i + PAGE_SIZE] for i in range(0, len(archive[topic.id]), PAGE_SIZE)]
+        ranges = [
+            (f"{topic.id}-{n}", n * PAGE_SIZE - PAGE_SIZE + 1, n * PAGE_SIZE - PAGE_SIZE + len(part))
+            for n, part in enumerate(parts, start=1)
+        ]
+        feed = Markup('<link rel="alternate" type="application/atom+xml" title="{}" href="../feeds/topics/{}.xml">')
+        head = feed.format(f"{settings.site_name}: {topic.name}", topic.id)
+        body = topic_tpl.render(common, topic=topic, papers=by_topic[topic.id][:PAGE_SIZE], ranges=ranges)
+        yield f"topics/{topic.id}.md", page(body, topic.name, head=head)
+        if len(parts) < 2:
+            continue  # the first page shows them all
+        for n, (part, (name, first, last)) in enumerate(zip(parts, ranges, strict=True)):
+            body = archive_tpl.render(
+                common,
+                topic=topic,
+                papers=part,
+                first=first,
+                last=last,
+                previous=ranges[n - 1][0] if n else None,
+                next=ranges[n + 1][0] if n + 1 < len(ranges) else None,
+            )
+            yield f"topics/{name}.md", page(body, f"{topic.name}: papers {first}–{last}")
     yield "topics/index.md", page(env.get_template("topics.html.j2").render(common), "Topics")
 
     letters: dict[str, list[Paper]] = {}
     for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.slug)):
         letters.setdefault(_letter(paper.title), []).append(paper)
     letter_tpl = env.get_template("letter.html.j2")
-    letter_pages = {}
+    roots = {}
     for letter, items in sorted(letters.items()):
-        pages = _pages(items, letter)
-        letter_pages[letter] = [(p[0], len(p[1])) for p in pages]
-        for name, chunk, n in pages:
-            body = letter_tpl.render(common, letter=letter, papers=chunk, page=n, pages=[p[0] for p in pages])
-            yield f"az/{name}.md", page(body, f"Papers: {letter.upper()}")
-    yield "az/index.md", page(env.get_template("az.html.j2").render(common, letters=letter_pages), "All papers A–Z")
+        roots[letter] = len(items)
+        for node in az_tree(letter, items):
+            body = letter_tpl.render(common, node=node)
+            yield f"az/{node.name}.md", page(body, f"Papers: {node.label}")
+    yield "az/index.md", page(env.get_template("az.html.j2").render(common, letters=roots), "All papers A–Z")
 
     listing_tpl = env.get_template("listing.html.j2")
     listing_pages = []

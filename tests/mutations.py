@@ -162,8 +162,8 @@ MUTATIONS = [
     Mutation(
         "feed-date-newest-listing",
         "generator/render.py",
-        "return min(paper.appearances, key=lambda a: (added[a.listing].when, order[a.listing], a.line))",
-        "return max(paper.appearances, key=lambda a: (added[a.listing].when, order[a.listing], -a.line))",
+        "first = min(p.appearances, key=lambda a: (added[a.listing].when, order[a.listing], a.line))",
+        "first = max(p.appearances, key=lambda a: (added[a.listing].when, order[a.listing], -a.line))",
     ),
     Mutation(
         "feed-oldest-first",
@@ -225,6 +225,33 @@ MUTATIONS = [
         "if (key.length <= prefix.length && prefix.startsWith(key)) found.add(key);",
     ),
     Mutation("search-gap-off-by-one", "generator/search_index.py", "out, previous = [], -1", "out, previous = [], 0"),
+    # Bounded rewrites when a paper is added
+    Mutation(
+        "topic-archive-by-relevance",
+        "generator/render.py",
+        "parts = [archive[topic.id][i : i + PAGE_SIZE]",
+        "parts = [by_topic[topic.id][i : i + PAGE_SIZE]",
+    ),
+    Mutation(
+        "az-numbered-pages",
+        "generator/render.py",
+        'if len(papers) <= PAGE_SIZE or len(prefix) >= AZ_DEPTH or letter == "other":',
+        "if True:",
+    ),
+    Mutation(
+        "listing-counts-all-listings",
+        "generator/templates/listing.html.j2",
+        "<p>Listing {{ number }}, from the file",
+        "<p>Listing {{ number }} of {{ catalogue.listings | length }}, from the file",
+    ),
+    # Material's template rendered once per page shape
+    Mutation(
+        "shape-ignores-folder",
+        "generator/mkdocs_hooks.py",
+        'return (context["base_url"], folder, toc,',
+        'return (context["base_url"], "", toc,',
+    ),
+    Mutation("shape-ignores-anchor", "generator/mkdocs_hooks.py", '"content", "anchor")', '"content")'),
 ]
 
 

@@ -35,10 +35,14 @@ def make_project(where: Path, seeds: dict[str, str] | None = None, *, real: bool
     return where
 
 
-def mkdocs_build(project: Path) -> Path:
+def mkdocs_build(project: Path, **env: str) -> Path:
     mkdocs = Path(sys.executable).parent / "mkdocs"
     result = subprocess.run(
-        [str(mkdocs), "build", "--strict", "--quiet"], cwd=project, capture_output=True, text=True, env=subprocess_env()
+        [str(mkdocs), "build", "--strict", "--quiet"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(**env),
     )
     assert result.returncode == 0, result.stderr
     return project / "site"

@@ -67,18 +67,18 @@ def test_imported_metadata_reaches_the_page_and_papers_json_and_citations_need_a
     import_daily_papers(DAILY, default_sources(listed))
     build_docs(default_sources(listed), listed / "docs", SiteSettings())
     page = (listed / "docs" / "papers" / "speculative-decoding-with-draft-trees-for-faster-inference.md").read_text()
-    header = json.loads(page.split("\n")[1])
-    assert header["citation"] == [
-        ["citation_title", "Speculative Decoding with Draft Trees for Faster Inference"],
-        ["citation_author", "Ada Lovelace"],
-        ["citation_author", "Alan Turing"],
-        ["citation_publication_date", "2026/11/19"],
-        ["citation_arxiv_id", "2411.01234"],
-        ["citation_pdf_url", "https://arxiv.org/pdf/2411.01234"],
+    head = json.loads(page.split("\n")[1])["generated"]["head"]
+    assert head.split("\n") == [
+        '<meta name="citation_title" content="Speculative Decoding with Draft Trees for Faster Inference">',
+        '<meta name="citation_author" content="Ada Lovelace">',
+        '<meta name="citation_author" content="Alan Turing">',
+        '<meta name="citation_publication_date" content="2026/11/19">',
+        '<meta name="citation_arxiv_id" content="2411.01234">',
+        '<meta name="citation_pdf_url" content="https://arxiv.org/pdf/2411.01234">',
     ]
     assert "Ada Lovelace, Alan Turing<br>Published 2026-11-19" in page
     bare = (listed / "docs" / "papers" / "scaling-laws-without-authors-listed.md").read_text()
-    assert "citation" not in json.loads(bare.split("\n")[1])
+    assert "citation" not in bare.split("\n")[1]
     assert "https://arxiv.org/abs/2411.09999" in bare  # the id alone still links the source
     records = {r["title"]: r for r in json.loads((listed / "docs" / "papers.json").read_text())["papers"]}
     assert records["Speculative Decoding with Draft Trees for Faster Inference"]["authors"] == [

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -12,7 +15,7 @@ import pytest
 
 from generator.slugs import slugify
 
-from .conftest import ABSTRACT, ROOT, listing
+from .conftest import ABSTRACT, ROOT, listing, subprocess_env
 from .sitebuild import make_project, mkdocs_build, run_cli
 
 pytestmark = pytest.mark.slow
@@ -192,6 +195,29 @@ def test_two_builds_of_the_same_input_are_byte_identical(tmp_path, seeds_site):
     a, b = _tree(first / "site"), _tree(second / "site")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k] and k not in STAMPED] == []
+
+
+@pytest.mark.parametrize("which", ["seeds", "hostile"])
+def test_pages_filled_into_a_rendered_shape_equal_materials_own_render_byte_for_byte(tmp_path, which, request):
+    """Generated pages are rendered once per shape and filled in (mkdocs_hooks._Shapes); the same
+    project rendered page by page by Material must give the very same files."""
+    site = request.getfixturevalue(f"{which}_site")
+    again = tmp_path / "full"
+    shutil.copytree(site.parent, again, symlinks=True, ignore=shutil.ignore_patterns("site"))
+    full = mkdocs_build(again, READING_LIST_FULL_RENDER="1")
+    a, b = _tree(site), _tree(full)
+    assert a.keys() == b.keys()
+    assert [k for k in a if a[k] != b[k] and k not in STAMPED] == []
+    # And the shapes were used, not quietly given up for full renders.
+    log = subprocess.run(
+        [str(Path(sys.executable).parent / "mkdocs"), "build", "--strict"],
+        cwd=again,
+        capture_output=True,
+        text=True,
+        env=subprocess_env(),
+    ).stderr
+    filled, full_renders = map(int, re.search(r"(\d+) pages filled into \d+ page shapes, (\d+) rendered", log).groups())
+    assert filled >= len(paper_pages(site)) and full_renders == 0
 
 
 def test_a_maintainers_own_pages_and_styles_appear_in_the_site(tmp_path):

@@ -1,0 +1,101 @@
+"""Adding one paper to a large list rewrites a bounded set of files, not every page after it:
+topic archive pages follow the order papers joined the list, A–Z pages split by title prefix."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from benchmarks.synth import generate
+from generator import catalogue as cat
+from generator.build import build_docs, default_sources
+from generator.layout import RESERVED
+from generator.render import PAGE_SIZE, SiteSettings, az_key, az_tree
+
+from .conftest import ABSTRACT, listing
+
+N = 2500
+
+
+def snapshot(docs: Path) -> dict[str, bytes]:
+    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in docs.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def large(tmp_path_factory) -> Path:
+    project = tmp_path_factory.mktemp("large")
+    (project / "data").mkdir()
+    (project / "data" / "taxonomy.yaml").write_text(
+        (Path(__file__).parent.parent / "data" / "taxonomy.yaml").read_text()
+    )
+    generate(N, project / "seeds")
+    return project
+
+
+def test_adding_one_paper_to_a_large_list_rewrites_a_bounded_set_of_files(large, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    docs = large / "docs"
+    build_docs(default_sources(large), docs, SiteSettings())
+    before = snapshot(docs)
+    # A paper that ranks first in its topic: by relevance, it would move every later page.
+    title = "Quantization of Large Language Models: Post-Training Quantization and Quantization-Aware Training"
+    text = "We study quantization, low-bit quantization and weight quantization of LLMs. " + ABSTRACT
+    (large / "seeds" / "999999_new.txt").write_text(listing((title, text)))
+    try:
+        build_docs(default_sources(large), docs, SiteSettings())
+        after = snapshot(docs)
+    finally:
+        (large / "seeds" / "999999_new.txt").unlink()
+    changed = Counter(k.split("/")[0] for k in after if before.get(k) != after[k])
+    quantization = [k for k in after if k.startswith("topics/quantization") and before.get(k) != after[k]]
+    assert "topics/quantization.md" in quantization and len(quantization) <= 3, quantization
+    max_topics = cat.load_taxonomy(default_sources(large).taxonomy)[0].max_topics
+    # Each of the paper's topics: its first page and its last archive page (or two when a new
+    # archive page begins); the topics overview. Never the pages before them.
+    assert changed["topics"] <= 3 * max_topics + 1, changed
+    long_topics = Counter(
+        k.split("/")[1].rsplit("-", 1)[0] for k in before if k.startswith("topics/") and k[-4].isdigit()
+    )
+    assert max(long_topics.values()) > 10  # topics run to many pages here, and stay untouched
+    assert changed["az"] <= 8, changed  # its A–Z page and the few above it
+    assert changed["listings"] <= 2 and changed["feeds"] <= 1 + max_topics, changed
+    assert changed["papers"] <= 40, changed  # its page and the papers that now name it as related
+    assert changed["search"] <= 300, changed  # the shards of its own terms, one document chunk, meta
+    assert sum(changed.values()) <= 400
+
+
+def paper(title: str) -> cat.Paper:
+    return cat.Paper(slug=title.lower().replace(" ", "-"), title=title, abstract="", appearances=(), topics=())
+
+
+def test_a_to_z_pages_split_by_prefix_hold_every_paper_once_and_no_page_is_too_long():
+    titles = [f"A Survey of Language Models {n}" for n in range(130)] + [f"Attention {n}" for n in range(70)]
+    titles += ["A", "Ab", "An Index of Things", "Con Man", "Aux Models"] + [f"Ánother {n}" for n in range(30)]
+    items = sorted((paper(t) for t in titles), key=lambda p: p.title.casefold())
+    nodes = list(az_tree("a", items))
+    leaves = [p.title for node in nodes for p in node.papers]
+    assert sorted(leaves) == sorted(titles)  # nothing lost, nothing twice
+    names = [node.name for node in nodes]
+    assert len(names) == len(set(names)) and names[0] == "a"
+    assert all(n == "a" or n.startswith("starts-") for n in names)  # never a reserved name like con or index
+    assert not set(names) & RESERVED
+    assert all(len(node.papers) <= PAGE_SIZE for node in nodes)
+    for node in nodes:
+        for child, _, count in node.children:
+            subtree = [n for n in nodes if n.name == child or child in {name for name, _ in n.trail}]
+            assert sum(len(n.papers) for n in subtree) == count
+        assert all(
+            az_key(p.title).startswith(node.name.removeprefix("starts-")) for p in node.papers if node.name != "a"
+        )
+
+
+def test_a_to_z_page_of_a_paper_depends_only_on_titles_with_its_prefix():
+    base = [paper(f"Model {n}") for n in range(200)]
+    nodes = {n.name: n for n in az_tree("m", base)}
+    more = base + [paper(f"Zebra-free Mixing {n}") for n in range(100)]
+    again = {n.name: n for n in az_tree("m", sorted(more, key=lambda p: p.title.casefold()))}
+    assert {k: v for k, v in again.items() if k.startswith("starts-mo")} == {
+        k: v for k, v in nodes.items() if k.startswith("starts-mo")
+    }
