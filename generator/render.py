@@ -268,7 +268,7 @@ def az_tree(letter: str, items: list[Paper]) -> Iterator[AZNode]:
         groups: dict[str, list[Paper]] = {}
         ended = []
         for p in papers:
-            key = az_key(p.title)
+            key = keys[p.slug]
             if len(key) < depth:
                 ended.append(p)
             else:
@@ -279,6 +279,7 @@ def az_tree(letter: str, items: list[Paper]) -> Iterator[AZNode]:
         for (child, child_label, _), (key, group) in zip(children, sorted(groups.items()), strict=True):
             yield from node(key, child, child_label, group, here)
 
+    keys = {p.slug: az_key(p.title) for p in items}  # once per paper, not once per level
     # The letter's own prefix: "a" for A; digits and other scripts split below their group.
     prefix = letter if len(letter) == 1 and letter.isalpha() else ""
     yield from node(prefix, letter, label, items, ())

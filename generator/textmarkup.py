@@ -9,6 +9,7 @@ add markup or run. Unknown commands (``\\ourMethod``) are shown as typed.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -31,8 +32,17 @@ def _split_url(url: str) -> tuple[str, str]:
     return url, rest
 
 
+def _plain_text(text: str) -> bool:
+    # Most abstracts hold no markup and no address: four substring scans in C say so at once.
+    return "\\" not in text and "http" not in text and "``" not in text and "''" not in text
+
+
 def _pieces(text: str):
     """(kind, value, extra) for the text's plain runs and its markup, left to right."""
+    if _plain_text(text):
+        if text:
+            yield "text", text, None
+        return
     last = 0
     for m in _TOKEN.finditer(text):
         if m.start() > last:
@@ -55,6 +65,8 @@ def _pieces(text: str):
 
 def rich(text: str) -> Markup:
     """HTML for an abstract: markup as meant, addresses as links, everything else escaped."""
+    if _plain_text(text):
+        return escape(text)
     out = []
     for kind, value, tag in _pieces(text):
         if kind == "link":
@@ -66,6 +78,9 @@ def rich(text: str) -> Markup:
     return Markup("").join(out)
 
 
+@lru_cache(maxsize=1 << 17)  # each abstract is read for its page, summaries, feeds and search
 def plain(text: str) -> str:
     """The same words without markup: for summaries, descriptions and search excerpts."""
+    if _plain_text(text):
+        return text
     return "".join(value for _, value, _ in _pieces(text))
