@@ -86,7 +86,6 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
     # Candidates in order of text similarity; a topic bonus can lift one by at most MAX_BONUS, so
     # the walk stops once no later candidate can reach the k-th best.
     topic_sets = [(topics[0] if topics else None, frozenset(topics)) for _, _, topics in papers]
-    max_bonus = MAIN_TOPIC + SHARED_TOPIC * max((len(t) for _, t in topic_sets), default=0)
     result: list[tuple[int, ...]] = []
     for i, vector in enumerate(vectors):
         scores: dict[int, float] = defaultdict(float)
@@ -95,6 +94,8 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
                 scores[j] += w * w2
         scores.pop(i, None)
         topics, terms_i = topic_sets[i], vector.keys()
+        # The most any candidate's topics can add for this paper (see _topic_bonus).
+        max_bonus = MAIN_TOPIC + SHARED_TOPIC * (len(topics[1]) - 1) if topics[0] is not None else 0.0
         best: list[tuple[float, int]] = []  # a heap of (score, -index): the worst kept on top
         for j, s in sorted(scores.items(), key=lambda js: (-js[1], js[0])):
             if len(best) == k and s + max_bonus < best[0][0]:
