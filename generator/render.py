@@ -244,8 +244,10 @@ class AZNode:
 
 
 def az_key(title: str) -> str:
-    """A title's letters and digits without accents or case: how A–Z pages split by prefix."""
-    return "".join(c for c in unicodedata.normalize("NFKD", title.casefold()) if c in _AZ_CHARS)
+    """A title's letters and digits without accents or case, from its first letter or digit
+    (as _letter reads it): how A–Z pages split by prefix."""
+    start = next((i for i, c in enumerate(title) if c.isalnum()), len(title))
+    return "".join(c for c in unicodedata.normalize("NFKD", title[start:].casefold()) if c in _AZ_CHARS)
 
 
 _AZ_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
@@ -269,7 +271,10 @@ def az_tree(letter: str, items: list[Paper]) -> Iterator[AZNode]:
         ended = []
         for p in papers:
             key = keys[p.slug]
-            if len(key) < depth:
+            # A title that ends here, or whose letters do not spell the group's own ("٣" is a
+            # digit with no ASCII form), is listed on this page: every page below a letter then
+            # starts with that letter, and no two letters' pages can share a name.
+            if len(key) < depth or not key.startswith(prefix) or (letter == "0-9" and not key[:1].isdigit()):
                 ended.append(p)
             else:
                 groups.setdefault(key[:depth], []).append(p)

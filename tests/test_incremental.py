@@ -12,7 +12,7 @@ from benchmarks.synth import generate
 from generator import catalogue as cat
 from generator.build import build_docs, default_sources
 from generator.layout import RESERVED
-from generator.render import PAGE_SIZE, SiteSettings, az_key, az_tree
+from generator.render import PAGE_SIZE, SiteSettings, _letter, az_key, az_tree
 
 from .conftest import ABSTRACT, listing
 
@@ -97,6 +97,19 @@ def test_a_to_z_pages_split_by_prefix_hold_every_paper_once_and_no_page_is_too_l
         assert all(
             az_key(p.title).startswith(node.name.removeprefix("starts-")) for p in node.papers if node.name != "a"
         )
+
+
+def test_a_to_z_page_names_never_meet_across_letters():
+    # "㎏" spells "kg" but is no letter: its title is filed under S; "٣" is a digit with no
+    # ASCII form. Pages below a letter must still start with that letter.
+    titles = [f"㎏-Scale Training {n}" for n in range(60)] + [f"Kg Scale Models {n}" for n in range(60)]
+    titles += [f"٣ Models {n}" for n in range(60)] + [f"Models of Digits {n}" for n in range(60)]
+    names = []
+    for letter in ("s", "k", "0-9", "m"):
+        items = sorted((paper(t) for t in titles if _letter(t) == letter), key=lambda p: p.title.casefold())
+        assert items
+        names += [node.name for node in az_tree(letter, items)]
+    assert len(names) == len(set(names)), sorted(names)
 
 
 def test_a_to_z_page_of_a_paper_depends_only_on_titles_with_its_prefix():
