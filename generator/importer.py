@@ -196,6 +196,19 @@ def import_daily_papers(path: Path, sources: cat.Sources, day: str | None = None
 
     date = dt.date.fromisoformat(listing_day)
     name = next_listing_name(sources.seeds, f"hf-daily-{listing_day}")
+    last = max((p.name for p in sources.seeds.glob(f"*{LISTING_SUFFIX}")), default="")
+    if name <= last:
+        # The newest listing is the one whose name sorts last: a new one must not sort before.
+        raise InputError(
+            [
+                Problem(
+                    str(sources.seeds / last),
+                    0,
+                    f"{name} would not sort after {last}: "
+                    "give the listings number prefixes (000_..., 001_...) so new ones sort last",
+                )
+            ]
+        )
     listing_path = sources.seeds / name
     existing = sorted(sources.seeds.glob(f"*_hf-daily-{listing_day}{LISTING_SUFFIX}"))
     if existing:

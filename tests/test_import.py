@@ -200,3 +200,10 @@ def test_two_sources_that_disagree_about_a_paper_are_an_error_not_a_choice(liste
     (listed / "data" / "curation.yaml").write_text("papers:\n- {title: Known Paper, links: {arxiv: '2401.09999'}}\n")
     with pytest.raises(InputError, match="arxiv '2401.09999' differs from '2401.01234'"):
         cat.load(default_sources(listed))
+
+
+def test_an_import_that_would_not_sort_last_is_refused(project, tmp_path):
+    (project / "seeds" / "march.txt").write_text(listing(("Known Paper", ABSTRACT)))
+    with pytest.raises(InputError, match="would not sort after march.txt"):
+        import_daily_papers(save(tmp_path, [item("2411.00001", "A Title")]), default_sources(project))
+    assert sorted(p.name for p in (project / "seeds").iterdir()) == ["march.txt"]
