@@ -60,10 +60,11 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
     """For each paper's (title terms, abstract terms, topic ids), the indices of up to k most
     related others, most related first."""
     n = len(papers)
-    counts = [_counts(t, a) for t, a, _ in papers]
+    # Two passes over the texts, counting terms again in the second: holding every paper's
+    # counts at once (pairs included) took more memory than everything else at 100,000 papers.
     df: Counter[str] = Counter()
-    for c in counts:
-        df.update(c.keys())
+    for t, a, _ in papers:
+        df.update(_counts(t, a).keys())
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
     idf = {t: math.log(n / d) * (PAIR_BOOST if " " in t else 1.0) for t, d in df.items() if 1 < d <= generic}
@@ -71,7 +72,8 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
     vectors: list[dict[str, float]] = []
     postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
     log_tf = _LOG_TF
-    for i, c in enumerate(counts):
+    for i, (title, abstract, _) in enumerate(papers):
+        c = _counts(title, abstract)
         weighted = [(log_tf[tf if tf < 64 else 63] * idf[t], t) for t, tf in c.items() if t in idf]
         top = heapq.nlargest(TERMS_PER_PAPER, weighted)
         norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
