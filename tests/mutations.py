@@ -168,8 +168,8 @@ MUTATIONS = [
     Mutation(
         "feed-oldest-first",
         "generator/render.py",
-        "(-added[ap[0].listing].when.timestamp(),",
-        "(added[ap[0].listing].when.timestamp(),",
+        "key=lambda k: (-k[0][0], -k[0][1], k[0][2])",
+        "key=lambda k: (k[0][0], k[0][1], k[0][2])",
     ),
     Mutation(
         "feed-shallow-dates", "generator/history.py", "            if commit in boundary:\n", "            if False:\n"
