@@ -17,7 +17,7 @@ import yaml
 
 from . import catalogue as cat
 from .listings import LISTING_SUFFIX, TITLE_MAX, parse_listing
-from .metadata import ARXIV_ID, SUFFIX, check_date, read_file
+from .metadata import ARXIV_ID, SUFFIX, check_date, is_https, read_file
 from .problems import InputError, Problem
 from .slugs import normalise_title
 
@@ -49,7 +49,7 @@ def _one_line(value: object) -> str:
 
 def _https(value: object) -> str | None:
     text = _one_line(value)
-    return text if text.startswith("https://") and " " not in text and len(text) > 8 else None
+    return text if is_https(text) else None
 
 
 def _read_item(item: object, where: str, notes: list[str]) -> tuple[_Paper | None, list[str]]:

@@ -20,6 +20,13 @@ from .slugs import normalise_title
 
 # New-style (2401.01234, 2401.01234v2) and old-style (hep-th/9901001, math.GT/0309136) ids.
 ARXIV_ID = re.compile(r"(?:\d{4}\.\d{4,5}|[a-z-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?")
+
+
+def arxiv_base(arxiv_id: str) -> str:
+    """The paper's id without a version (2401.01234v2 -> 2401.01234): one paper, any version."""
+    return re.sub(r"v\d+$", "", arxiv_id)
+
+
 SUFFIX = ".yaml"
 _KEYS = {"title", "arxiv", "authors", "published", "code", "project"}
 # Control characters and what UTF-8 or XML cannot carry: a name holding one is a broken export.
@@ -47,7 +54,7 @@ class Metadata:
     lines: dict[str, tuple[str, int]]  # normalised title -> (path, line) of its first record
 
 
-def _https(value: object) -> bool:
+def is_https(value: object) -> bool:
     return (
         isinstance(value, str)
         and value.startswith("https://")
@@ -96,7 +103,7 @@ def parse_record(item: object, path: str) -> tuple[Record | None, list[Problem]]
         if published is None:
             problems.append(Problem(path, line, f"published: {item['published']!r} is not a date such as 2024-11-05"))
     for key in ("code", "project"):
-        if key in item and not _https(item[key]):
+        if key in item and not is_https(item[key]):
             problems.append(Problem(path, line, f"{key} must be an address starting with https://"))
     if problems:
         return None, problems
@@ -185,7 +192,7 @@ def load_metadata(folder: Path | None) -> tuple[Metadata | None, list[Problem]]:
                 records[key] = r
                 lines[key] = (str(path), line)
             if r.arxiv:
-                base_id = re.sub(r"v\d+$", "", r.arxiv)
+                base_id = arxiv_base(r.arxiv)
                 other = by_arxiv.setdefault(base_id, r)
                 if normalise_title(other.title) != key:
                     problems.append(

@@ -129,7 +129,7 @@ class _Shapes:
         return tuple((t.level, t.id, t.title, _Shapes._toc(t.children)) for t in items)
 
     @staticmethod
-    def _shape(context) -> tuple:
+    def _shape(context, values: dict[str, str]) -> tuple:
         page = context["page"]
         items = list(page.toc)
         # Material leaves a lone title heading out of the table of contents: its text and
@@ -138,22 +138,20 @@ class _Shapes:
             toc = ("h1", _Shapes._toc(items[0].children))
         else:
             toc = _Shapes._toc(items)
-        generated = page.meta[GENERATED]
         # Which values are present changes which branches the template takes.
-        present = tuple(bool(v) for v in _Shapes._values(page).values())
+        present = tuple(bool(v) for v in values.values())
         # Material adds a title heading to content that has none.
-        has_h1 = "<h1" in (page.content or "")
+        has_h1 = "<h1" in values["content"]
         # Relative links from the page (navigation, assets) depend on its folder.
         folder = page.url.rpartition("/")[0]
-        return (context["base_url"], folder, toc, present, has_h1, bool(generated.get("head")))
+        return (context["base_url"], folder, toc, present, has_h1)
 
-    def _learn(self, context) -> list | None:
+    def _learn(self, context, values: dict[str, str]) -> list | None:
         page = context["page"]
         saved = (page.meta, page.content, page.canonical_url)
         first = page.toc.items[0] if page.toc.items else None
         saved_anchor = first.id if first else None
         # Markers only where the page has a value: an absent one takes the template elsewhere.
-        values = self._values(page)
         marks = {hole: _MARK.format(hole) for hole in _HOLES if values[hole]}
         if "<h1" in values["content"]:
             marks["content"] = _MARK.format("content<h1>")
@@ -190,15 +188,15 @@ class _Shapes:
         return pieces
 
     def render(self, context) -> str:
-        key = self._shape(context)
+        values = self._values(context["page"])
+        key = self._shape(context, values)
         if key not in self.shapes:
-            self.shapes[key] = self._learn(context)
+            self.shapes[key] = self._learn(context, values)
         pieces = self.shapes[key]
         if pieces is None:
             self.full += 1
             return self.template.render(context)
         self.filled += 1
-        values = self._values(context["page"])
         output = "".join(values[p] if i % 2 else p for i, p in enumerate(pieces))
         if self.checked.get(key, 0) < _CHECKED:
             self.checked[key] = self.checked.get(key, 0) + 1

@@ -29,6 +29,7 @@ from markupsafe import Markup
 from .catalogue import Catalogue, Paper
 from .history import Added
 from .layout import RESERVED
+from .metadata import arxiv_base
 from .slugs import slugify
 from .textmarkup import plain, rich
 from .topics import Topic
@@ -123,7 +124,7 @@ def _environment() -> jinja2.Environment:
     env.filters["rich"] = rich
     env.filters["listing_page"] = listing_page
     # arXiv's own pages take a version (2401.01234v2); other sites know the paper without one.
-    env.filters["arxiv_base"] = lambda arxiv_id: re.sub(r"v\d+$", "", arxiv_id)
+    env.filters["arxiv_base"] = arxiv_base
     env.filters["urlquote"] = lambda s: quote(s, safe="")
     env.filters["plain"] = plain
     env.filters["xmltext"] = xml_text
@@ -148,7 +149,10 @@ def entry_id(slug: str) -> str:
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, 'reading-list:papers/' + slug)}"
 
 
-def _joined(catalogue: Catalogue, added: dict[str, Added]) -> list[tuple[tuple[float, int, int], Paper, Added]]:
+Joined = list[tuple[tuple[float, int, int], Paper, Added]]
+
+
+def joined_list(catalogue: Catalogue, added: dict[str, Added]) -> Joined:
     """Each paper with when it joined the list: its first listing's addition time, that
     listing's place among the listings, and the paper's line in it."""
     order = {lst.name: i for i, lst in enumerate(catalogue.listings)}
@@ -159,25 +163,25 @@ def _joined(catalogue: Catalogue, added: dict[str, Added]) -> list[tuple[tuple[f
     return out
 
 
-def newest_first(catalogue: Catalogue, added: dict[str, Added]) -> list[tuple[Paper, Added]]:
+def newest_first(joined: Joined) -> list[tuple[Paper, Added]]:
     """Papers by the day they entered the list (the first listing that holds them), newest
     first; within one listing in the listing's own order."""
-    keyed = sorted(_joined(catalogue, added), key=lambda k: (-k[0][0], -k[0][1], k[0][2]))
+    keyed = sorted(joined, key=lambda k: (-k[0][0], -k[0][1], k[0][2]))
     return [(p, a) for _, p, a in keyed]
 
 
-def joining_order(catalogue: Catalogue, added: dict[str, Added]) -> list[Paper]:
+def joining_order(joined: Joined) -> list[Paper]:
     """Papers in the order they joined the list: earlier papers keep their places when papers
     are added, so pages in this order change only at their end."""
-    return [p for _, p, _ in sorted(_joined(catalogue, added), key=lambda k: k[0])]
+    return [p for _, p, _ in sorted(joined, key=lambda k: k[0])]
 
 
 def render_feeds(
-    env: jinja2.Environment, common: dict, catalogue: Catalogue, added: dict[str, Added]
+    env: jinja2.Environment, common: dict, catalogue: Catalogue, added: dict[str, Added], joined: Joined
 ) -> Iterator[tuple[str, str]]:
     """The site's feed and one per topic, each of the FEED_SIZE newest papers."""
     settings: SiteSettings = common["settings"]
-    ordered = newest_first(catalogue, added)
+    ordered = newest_first(joined)
     per_topic: dict[str, list[tuple[Paper, Added]]] = {t.id: [] for t in catalogue.taxonomy.topics}
     for item in ordered:
         for topic_id in item[0].topic_ids:
@@ -335,7 +339,7 @@ def citation_tags(paper: Paper) -> list[list[str]]:
     tags += [["citation_author", name] for name in paper.authors]
     tags.append(["citation_publication_date", paper.published.replace("-", "/")])
     if paper.arxiv:
-        arxiv_id = re.sub(r"v\d+$", "", paper.arxiv)
+        arxiv_id = arxiv_base(paper.arxiv)
         tags += [["citation_arxiv_id", arxiv_id], ["citation_pdf_url", f"https://arxiv.org/pdf/{arxiv_id}"]]
     return tags
 
@@ -369,9 +373,10 @@ def render_site(
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as
     # they are: adding a paper rewrites a bounded set of files, however long the topic.
-    joined = joining_order(catalogue, added)
+    # When each paper joined the list: topic archives run in that order, feeds newest first.
+    joined = joined_list(catalogue, added)
     archive: dict[str, list[Paper]] = {t.id: [] for t in topics}
-    for paper in joined:
+    for paper in joining_order(joined):
         for topic_id in paper.topic_ids:
             archive[topic_id].append(paper)
     topic_tpl = env.get_template("topic.html.j2")
@@ -444,7 +449,7 @@ def render_site(
     names = common["topic_names"]
     lines = ",\n".join(json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True) for p in papers)
     yield "papers.json", '{"papers": [\n' + lines + '\n], "version": 1}\n'
-    yield from render_feeds(env, common, catalogue, added)
+    yield from render_feeds(env, common, catalogue, added, joined)
     if settings.site_url:
         yield "opensearch.xml", opensearch(settings)
 
