@@ -11,14 +11,23 @@ A pair that shares a single word and no topic is not related, however rare the w
 Comparing every pair is quadratic, so each paper keeps only its most distinctive terms and each
 term keeps only the papers it matters most to. A paper's candidates are then bounded by
 TERMS_PER_PAPER x PAPERS_PER_TERM whatever the catalogue's size, and the cost grows linearly.
+
+The scoring is sparse-matrix arithmetic (numpy, scipy): papers x terms times terms x papers,
+a block of papers at a time so memory stays bounded. It computes exactly what a loop over each
+paper's terms computes, in the same order, so the same input gives the same bits everywhere;
+tests compare it with that loop.
 """
 
 from __future__ import annotations
 
-import heapq
+import itertools
 import math
-from collections import Counter, defaultdict
+from array import array
+from collections import Counter
 from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
 
 TERMS_PER_PAPER = 24
 PAPERS_PER_TERM = 32
@@ -29,6 +38,8 @@ GENERIC_SHARE = 0.08  # a term in more than this share of papers says little abo
 GENERIC_MIN_PAPERS = 200  # below this many papers every share is noisy: rely on idf alone
 MAIN_TOPIC = 0.12  # added to the similarity when both papers have the same main topic
 SHARED_TOPIC = 0.06  # ... for each other topic they share
+CHUNK = 2048  # papers scored at once: bounds the candidate arrays' memory
+WALK = 32  # candidates looked at first; a paper that needs more walks on
 _LOG_TF = [0.0] + [1 + math.log(tf) for tf in range(1, 64)]
 
 
@@ -36,9 +47,14 @@ def _pairs(terms: Sequence[str]) -> list[str]:
     return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False) if a != b]
 
 
+def _longer_than_two(terms: Sequence[str]) -> list[str]:
+    # C-level loops: this runs over every word of every abstract.
+    return list(itertools.compress(terms, map((2).__lt__, map(len, terms))))
+
+
 def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
-    title = [t for t in title if len(t) > 2]
-    abstract = [t for t in abstract if len(t) > 2]
+    title = _longer_than_two(title)
+    abstract = _longer_than_two(abstract)
     counts = Counter(abstract)
     # Pairs from the opening only: that is where an abstract names its subject, and pairs
     # from the whole text would double the work for little.
@@ -48,66 +64,173 @@ def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
     return counts
 
 
-def _topic_bonus(a: tuple[str | None, frozenset[str]], b: tuple[str | None, frozenset[str]]) -> float:
-    """a, b: (main topic, all topics)."""
-    if a[0] is None or b[0] is None:
-        return 0.0
-    same_main = a[0] == b[0]
-    return MAIN_TOPIC * same_main + SHARED_TOPIC * (len(a[1] & b[1]) - same_main)
-
-
 def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
     """For each paper's (title terms, abstract terms, topic ids), the indices of up to k most
     related others, most related first."""
     n = len(papers)
-    # Two passes over the texts, counting terms again in the second: holding every paper's
-    # counts at once (pairs included) took more memory than everything else at 100,000 papers.
-    df: Counter[str] = Counter()
-    for t, a, _ in papers:
-        df.update(_counts(t, a).keys())
+    if n == 0:
+        return []
+    vectors = _vectors(papers)
+    postings = _postings(vectors)
+    topics = _Topics([p[2] for p in papers])
+    result: list[tuple[int, ...]] = []
+    for start in range(0, n, CHUNK):
+        result += _nearest(vectors, postings, topics, start, min(start + CHUNK, n), k)
+    return result
+
+
+def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]) -> sparse.csr_array:
+    """Each paper's TERMS_PER_PAPER most distinctive terms, weighted, as a unit row: papers x terms.
+    Within a row, terms stand most distinctive first (ties: the later term in text order), the
+    order the similarity sums in, so results do not depend on how terms are numbered."""
+    n = len(papers)
+    # Terms are numbered by first occurrence in C-level loops (setdefault with a running
+    # count, which skips numbers for terms seen before), then renumbered without gaps.
+    vocab: dict[str, int] = {}
+    running = itertools.count()
+    ids, tfs = array("I"), array("I")
+    lengths = []
+    for title, abstract, _ in papers:
+        counts = _counts(title, abstract)
+        ids.extend(map(vocab.setdefault, counts, running))
+        tfs.extend(counts.values())
+        lengths.append(len(counts))
+    dense = np.zeros(next(running), np.uint32)
+    dense[np.fromiter(vocab.values(), np.int64, len(vocab))] = np.arange(len(vocab), dtype=np.uint32)
+    term = dense[np.frombuffer(ids, np.uint32)]
+    tf = np.minimum(np.frombuffer(tfs, np.uint32), 63)
+    paper = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    del ids, tfs, dense
+
+    df = np.bincount(term, minlength=len(vocab))
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
-    idf = {t: math.log(n / d) * (PAIR_BOOST if " " in t else 1.0) for t, d in df.items() if 1 < d <= generic}
+    kept = np.flatnonzero((df > 1) & (df <= generic))
+    names = list(vocab)
+    del vocab
+    # math.log, not numpy's: the same weights on every machine and numpy version.
+    distinct = np.unique(df[kept])
+    logs = np.array([math.log(n / d) for d in distinct.tolist()])
+    pair = np.array([" " in names[t] for t in kept.tolist()], bool)
+    idf = np.zeros(len(names))
+    idf[kept] = logs[np.searchsorted(distinct, df[kept])] * np.where(pair, PAIR_BOOST, 1.0)
+    # Ties between equal weights go to the later term in text order, as before numbering.
+    text_rank = np.zeros(len(names), np.int64)
+    text_rank[sorted(kept.tolist(), key=names.__getitem__)] = np.arange(len(kept))
+    column = np.full(len(names), -1, np.int64)
+    column[kept] = np.arange(len(kept))
+    del names
 
-    vectors: list[dict[str, float]] = []
-    postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
-    log_tf = _LOG_TF
-    for i, (title, abstract, _) in enumerate(papers):
-        c = _counts(title, abstract)
-        weighted = [(log_tf[tf if tf < 64 else 63] * idf[t], t) for t, tf in c.items() if t in idf]
-        top = heapq.nlargest(TERMS_PER_PAPER, weighted)
-        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
-        vector = {t: w / norm for w, t in top if w > 0}
-        vectors.append(vector)
-        for t, w in vector.items():
-            postings[t].append((w, i))
-    for t, plist in postings.items():
-        if len(plist) > PAPERS_PER_TERM:
-            postings[t] = heapq.nlargest(PAPERS_PER_TERM, plist, key=lambda wi: (wi[0], -wi[1]))
+    keep = column[term] >= 0
+    paper, term = paper[keep], term[keep]
+    weight = np.asarray(_LOG_TF)[tf[keep]] * idf[term]
+    order = np.lexsort((-text_rank[term], -weight, paper))
+    paper, term, weight = paper[order], term[order], weight[order]
+    rank = _rank_within(paper)
+    top = rank < TERMS_PER_PAPER
+    paper, term, weight, rank = paper[top], term[top], weight[top], rank[top]
+    # Summed term by term in row order, as Python's sum() does: the same bits as before.
+    squares = np.zeros(n)
+    for r in range(TERMS_PER_PAPER):
+        at = rank == r
+        squares[paper[at]] += weight[at] * weight[at]
+    norm = np.sqrt(squares)
+    norm[norm == 0] = 1.0
+    weight = weight / norm[paper]
+    positive = weight > 0
+    paper, term, weight = paper[positive], term[positive], weight[positive]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(paper, minlength=n))))
+    return sparse.csr_array((weight, column[term], indptr), shape=(n, len(kept)))
 
-    # Candidates in order of text similarity; a topic bonus can lift one by at most MAX_BONUS, so
-    # the walk stops once no later candidate can reach the k-th best.
-    topic_sets = [(topics[0] if topics else None, frozenset(topics)) for _, _, topics in papers]
-    result: list[tuple[int, ...]] = []
-    for i, vector in enumerate(vectors):
-        scores: dict[int, float] = defaultdict(float)
-        for t, w in vector.items():
-            for w2, j in postings[t]:
-                scores[j] += w * w2
-        scores.pop(i, None)
-        topics, terms_i = topic_sets[i], vector.keys()
-        # The most any candidate's topics can add for this paper (see _topic_bonus).
-        max_bonus = MAIN_TOPIC + SHARED_TOPIC * (len(topics[1]) - 1) if topics[0] is not None else 0.0
-        best: list[tuple[float, int]] = []  # a heap of (score, -index): the worst kept on top
-        for j, s in sorted(scores.items(), key=lambda js: (-js[1], js[0])):
-            if len(best) == k and s + max_bonus < best[0][0]:
-                break
-            bonus = _topic_bonus(topics, topic_sets[j])
-            if bonus == 0 and len(terms_i & vectors[j].keys()) < 2:
-                continue  # one shared word ("unified", "edit") is not a shared subject
-            if len(best) < k:
-                heapq.heappush(best, (s + bonus, -j))
-            elif (s + bonus, -j) > best[0]:
-                heapq.heapreplace(best, (s + bonus, -j))
-        result.append(tuple(-j for _, j in sorted(best, reverse=True)))
-    return result
+
+def _rank_within(group: np.ndarray) -> np.ndarray:
+    """For a sorted array of group numbers, each element's position within its group."""
+    starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
+    sizes = np.diff(np.r_[starts, len(group)])
+    return np.arange(len(group)) - np.repeat(starts, sizes)
+
+
+def _postings(vectors: sparse.csr_array) -> sparse.csr_array:
+    """Each term's PAPERS_PER_TERM papers it weighs most in (ties: the earlier paper): terms x papers."""
+    n, m = vectors.shape
+    paper = np.repeat(np.arange(n), np.diff(vectors.indptr))
+    term, weight = vectors.indices, vectors.data
+    order = np.lexsort((paper, -weight, term))
+    term, paper, weight = term[order], paper[order], weight[order]
+    top = _rank_within(term) < PAPERS_PER_TERM
+    term, paper, weight = term[top], paper[top], weight[top]
+    indptr = np.concatenate(([0], np.cumsum(np.bincount(term, minlength=m))))
+    return sparse.csr_array((weight, paper, indptr), shape=(m, n))
+
+
+class _Topics:
+    """Papers' topics as numbers: the main one, and all of them padded to one width."""
+
+    def __init__(self, topic_lists: Sequence[Sequence[str]]):
+        ids: dict[str, int] = {}
+        width = max((len(set(t)) for t in topic_lists), default=0) or 1
+        self.all = np.full((len(topic_lists), width), -1, np.int64)
+        for i, topics in enumerate(topic_lists):
+            unique = list(dict.fromkeys(topics))
+            self.all[i, : len(unique)] = [ids.setdefault(t, len(ids)) for t in unique]
+        self.main = self.all[:, 0]
+        self.count = (self.all >= 0).sum(axis=1)
+
+    def bonus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Similarity added for sharing topics: MAIN_TOPIC for the same main topic, SHARED_TOPIC
+        for each other shared one; nothing when either paper has no topic."""
+        shared = np.zeros(len(a), np.int64)
+        for x in range(self.all.shape[1]):
+            ta = self.all[a, x]
+            for y in range(self.all.shape[1]):
+                shared += (ta >= 0) & (ta == self.all[b, y])
+        same = self.main[a] == self.main[b]
+        bonus = MAIN_TOPIC * same + SHARED_TOPIC * (shared - same)
+        bonus[(self.main[a] < 0) | (self.main[b] < 0)] = 0.0
+        return bonus
+
+
+def _nearest(
+    vectors: sparse.csr_array, postings: sparse.csr_array, topics: _Topics, start: int, stop: int, k: int
+) -> list[tuple[int, ...]]:
+    rows = vectors[start:stop]
+    scores = rows @ postings  # sums each row's terms in order: candidates by text similarity
+    # How many of a pair's terms scored it: two or more is a shared subject without a check.
+    ones = sparse.csr_array((np.ones_like(rows.data), rows.indices, rows.indptr), shape=rows.shape)
+    both = ones @ sparse.csr_array((np.ones_like(postings.data), postings.indices, postings.indptr), postings.shape)
+    a = start + np.repeat(np.arange(stop - start), np.diff(scores.indptr))
+    b = scores.indices.astype(np.int64)
+    # Same sparsity pattern in the same order: both products walk the same entries.
+    assert np.array_equal(scores.indptr, both.indptr) and np.array_equal(scores.indices, both.indices)
+    bonus = topics.bonus(a, b)
+    total = scores.data + bonus
+    sure = (bonus != 0) | (both.data >= 2)
+    ok = a != b
+    a, b, total, sure = a[ok], b[ok], total[ok], sure[ok]
+    order = np.lexsort((b, -total, a))
+    a, b, sure = a[order], b[order], sure[order]
+    # Walk each paper's best candidates first: most papers find k among them.
+    rank = _rank_within(a)
+    first = rank < WALK
+    result: list[list[int]] = [[] for _ in range(stop - start)]
+    _walk(vectors, result, start, a[first].tolist(), b[first].tolist(), sure[first].tolist(), k)
+    more = np.flatnonzero(rank == WALK)
+    for x in more.tolist():
+        if len(result[a[x] - start]) < k:
+            end = x + int(np.searchsorted(a[x:], a[x], side="right"))
+            _walk(vectors, result, start, a[x:end].tolist(), b[x:end].tolist(), sure[x:end].tolist(), k)
+    return [tuple(r) for r in result]
+
+
+def _walk(vectors: sparse.csr_array, result: list[list[int]], start: int, a: list, b: list, sure: list, k: int) -> None:
+    """Take candidates in order until each paper has k."""
+    for i, j, certain in zip(a, b, sure, strict=True):
+        near = result[i - start]
+        # One shared word ("unified", "edit") is not a shared subject, unless other terms of
+        # the two papers meet below the postings' cut.
+        if len(near) < k and (certain or len(_terms(vectors, i) & _terms(vectors, j)) >= 2):
+            near.append(j)
+
+
+def _terms(vectors: sparse.csr_array, i: int) -> set[int]:
+    return set(vectors.indices[vectors.indptr[i] : vectors.indptr[i + 1]].tolist())

@@ -38,15 +38,28 @@ MUTATIONS = [
     Mutation(
         "related-reversed",
         "generator/related.py",
-        "for _, j in sorted(best, reverse=True)))",
-        "for _, j in sorted(best)))",
+        "order = np.lexsort((b, -total, a))",
+        "order = np.lexsort((b, total, a))",
     ),
-    Mutation("related-to-itself", "generator/related.py", "        scores.pop(i, None)\n", ""),
+    Mutation("related-to-itself", "generator/related.py", "ok = a != b", "ok = a == a"),
     Mutation(
         "related-one-shared-word",
         "generator/related.py",
-        "if bonus == 0 and len(terms_i & vectors[j].keys()) < 2:",
-        "if False:",
+        "if len(near) < k and (certain or len(_terms(vectors, i) & _terms(vectors, j)) >= 2):",
+        "if len(near) < k:",
+    ),
+    Mutation(
+        "related-term-ties",
+        "generator/related.py",
+        "order = np.lexsort((-text_rank[term], -weight, paper))",
+        "order = np.lexsort((text_rank[term], -weight, paper))",
+    ),
+    Mutation("related-walk-stops", "generator/related.py", "more = np.flatnonzero(rank == WALK)", "more = rank[:0]"),
+    Mutation(
+        "related-postings-uncut",
+        "generator/related.py",
+        "top = _rank_within(term) < PAPERS_PER_TERM",
+        "top = _rank_within(term) < PAPERS_PER_TERM * 2",
     ),
     Mutation("related-no-topic-bonus", "generator/related.py", "MAIN_TOPIC = 0.12", "MAIN_TOPIC = 0.0"),
     # Topic pages and classification

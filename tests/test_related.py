@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import heapq
+import math
+from collections import Counter, defaultdict
+from unittest.mock import patch
+
+from hypothesis import given
+from hypothesis import strategies as st
+
 from generator import catalogue as cat
-from generator.build import related_papers
+from generator import related as R
+from generator.build import paper_terms_of, related_papers
 from generator.related import related
 
 from .conftest import FIXTURES, ROOT, SEED_FIXTURE
@@ -41,3 +50,101 @@ def test_one_shared_word_without_a_shared_topic_does_not_relate_two_papers():
     near = related(papers)
     assert 1 not in near[0] and 0 not in near[1]
     assert near[0][0] == 2 and near[1][0] == 3
+
+
+# The definition, written as the plain loop it first was: the matrix version must agree with it
+# exactly, ties and order included.
+def _topic_bonus(a, b):
+    if a[0] is None or b[0] is None:
+        return 0.0
+    same_main = a[0] == b[0]
+    return R.MAIN_TOPIC * same_main + R.SHARED_TOPIC * (len(a[1] & b[1]) - same_main)
+
+
+def reference_related(papers, k=5):
+    """Related papers by their definition: one paper at a time, a dict of scores, a heap."""
+    n = len(papers)
+    # Two passes over the texts, counting terms again in the second: holding every paper's
+    # counts at once (pairs included) took more memory than everything else at 100,000 papers.
+    df: Counter[str] = Counter()
+    for t, a, _ in papers:
+        df.update(R._counts(t, a).keys())
+    generic = R.GENERIC_SHARE * n if n >= R.GENERIC_MIN_PAPERS else n
+    # A term in one paper only relates it to nothing.
+    idf = {t: math.log(n / d) * (R.PAIR_BOOST if " " in t else 1.0) for t, d in df.items() if 1 < d <= generic}
+
+    vectors: list[dict[str, float]] = []
+    postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    log_tf = R._LOG_TF
+    for i, (title, abstract, _) in enumerate(papers):
+        c = R._counts(title, abstract)
+        weighted = [(log_tf[tf if tf < 64 else 63] * idf[t], t) for t, tf in c.items() if t in idf]
+        top = heapq.nlargest(R.TERMS_PER_PAPER, weighted)
+        norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
+        vector = {t: w / norm for w, t in top if w > 0}
+        vectors.append(vector)
+        for t, w in vector.items():
+            postings[t].append((w, i))
+    for t, plist in postings.items():
+        if len(plist) > R.PAPERS_PER_TERM:
+            postings[t] = heapq.nlargest(R.PAPERS_PER_TERM, plist, key=lambda wi: (wi[0], -wi[1]))
+
+    # Candidates in order of text similarity; a topic bonus can lift one by at most MAX_BONUS, so
+    # the walk stops once no later candidate can reach the k-th best.
+    topic_sets = [(topics[0] if topics else None, frozenset(topics)) for _, _, topics in papers]
+    result: list[tuple[int, ...]] = []
+    for i, vector in enumerate(vectors):
+        scores: dict[int, float] = defaultdict(float)
+        for t, w in vector.items():
+            for w2, j in postings[t]:
+                scores[j] += w * w2
+        scores.pop(i, None)
+        topics, terms_i = topic_sets[i], vector.keys()
+        # The most any candidate's topics can add for this paper (see _topic_bonus).
+        max_bonus = R.MAIN_TOPIC + R.SHARED_TOPIC * (len(topics[1]) - 1) if topics[0] is not None else 0.0
+        best: list[tuple[float, int]] = []  # a heap of (score, -index): the worst kept on top
+        for j, s in sorted(scores.items(), key=lambda js: (-js[1], js[0])):
+            if len(best) == k and s + max_bonus < best[0][0]:
+                break
+            bonus = _topic_bonus(topics, topic_sets[j])
+            if bonus == 0 and len(terms_i & vectors[j].keys()) < 2:
+                continue  # one shared word ("unified", "edit") is not a shared subject
+            if len(best) < k:
+                heapq.heappush(best, (s + bonus, -j))
+            elif (s + bonus, -j) > best[0]:
+                heapq.heapreplace(best, (s + bonus, -j))
+        result.append(tuple(-j for _, j in sorted(best, reverse=True)))
+    return result
+
+
+_WORDS = [f"w{i:02d}" for i in range(40)] + ["ab", "x"]  # a small vocabulary: many ties and shared terms
+_TOPICS = ["t1", "t2", "t3", "t4", "t5"]
+_paper = st.tuples(
+    st.lists(st.sampled_from(_WORDS), max_size=8),
+    # Repeated words, or every word once: the second makes many equal weights, so which terms
+    # a paper keeps is decided by the tie rule.
+    st.lists(st.sampled_from(_WORDS), max_size=60) | st.lists(st.sampled_from(_WORDS), max_size=40, unique=True),
+    st.lists(st.sampled_from(_TOPICS), max_size=3, unique=True),
+)
+
+
+@given(st.lists(_paper, max_size=60))
+def test_related_papers_equal_their_definition_ties_and_order_included(papers):
+    assert related(papers) == reference_related(papers)
+
+
+@given(st.lists(_paper, max_size=40))
+def test_related_papers_equal_their_definition_when_every_cut_bites(papers):
+    # Small cuts make a few papers behave like a large catalogue: terms cut from papers, papers
+    # from terms, several blocks, and candidates walked past the first look.
+    with patch.multiple(R, TERMS_PER_PAPER=4, PAPERS_PER_TERM=3, CHUNK=7, WALK=1):
+        assert related(papers) == reference_related(papers)
+
+
+def test_related_papers_equal_their_definition_on_the_seeds_at_full_size():
+    c = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
+    papers = [(*terms, p.topic_ids) for p, terms in zip(c.papers, paper_terms_of(c).values(), strict=True)]
+    # More papers than one block of the matrix product, and past the generic-term cut-off.
+    papers = papers * (R.CHUNK // len(papers) + 2)
+    papers = [(t, a, topics) for t, a, topics in papers]
+    assert related(papers) == reference_related(papers)
