@@ -20,6 +20,7 @@ mentions in passing does not swallow papers whose subject is another.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -165,16 +166,23 @@ def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
     found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     ends = [0] * n
     terms = match.terms
-    for m in match.starts.finditer(text):
-        pos = m.start()
-        for pattern, c in terms.get(_key(text[pos : pos + 2]), ()):
+    for pos in map(_start, match.starts.finditer(text)):
+        pair = text[pos : pos + 2]
+        group = terms.get(pair)
+        if group is None:
+            group = terms.get(_key(pair), ())
+        for pattern, c in group:
             if pos < ends[c]:
                 continue
             hit = pattern.match(text, pos)
             if hit:
-                found[c].append((pos, hit.end()))
-                ends[c] = hit.end()
+                end = hit.end()
+                found[c].append((pos, end))
+                ends[c] = end
     return found
+
+
+_start = operator.methodcaller("start")
 
 
 def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
@@ -239,6 +247,7 @@ def _opening_end(text: str) -> int:
 
 
 _WORD_REST = re.compile(r"[\w-]*")
+_SEPS = re.compile(r"[\s-]+")
 
 
 def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
@@ -302,17 +311,69 @@ def explain(taxonomy: Taxonomy, title: str, abstract: str, full: bool = True) ->
 def rank(scores: tuple[TopicScore, ...], max_topics: int) -> tuple[tuple[str, float], ...]:
     """The topics a paper is filed under, most relevant first: enough evidence, at least one term
     that carries the topic's sense, and not far below the best topic."""
-    eligible = sorted((s for s in scores if s.strong and s.score >= THRESHOLD), key=lambda s: -s.score)
+    return rank_scores([(s.topic, s.score) for s in scores if s.strong and s.score >= THRESHOLD], max_topics)
+
+
+def rank_scores(eligible: list[tuple[str, float]], max_topics: int) -> tuple[tuple[str, float], ...]:
+    """rank() over the (topic, score) pairs that have a strong term and reach THRESHOLD."""
     if not eligible:
         return ()
-    floor = RELATIVE * eligible[0].score
-    return tuple((s.topic, s.score) for s in eligible[:max_topics] if s.score >= floor)
+    eligible = sorted(eligible, key=lambda ts: -ts[1])
+    floor = RELATIVE * eligible[0][1]
+    return tuple(ts for ts in eligible[:max_topics] if ts[1] >= floor)
 
 
 @lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged papers cost nothing
 def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, float], ...]:
-    """The paper's topics with their scores, most relevant first, at most ``max_topics``."""
-    return rank(explain(taxonomy, title, abstract, full=False), taxonomy.max_topics)
+    """The paper's topics with their scores, most relevant first, at most ``max_topics``.
+
+    The scores are explain()'s, computed without keeping the evidence: classification runs for
+    every paper on every build, explain() only where a reader or curator asks why."""
+    n = 3 * len(taxonomy.topics)
+    title_l, abstract_l = title.lower(), abstract.lower()
+    in_title = _matches(taxonomy.match, title_l, n)
+    in_abstract = _matches(taxonomy.match, abstract_l, n)
+    opening = _opening_end(abstract) if any(in_abstract) else 0
+    scores = []
+    for i, topic in enumerate(taxonomy.topics):
+        strong = _STRONG + 3 * i
+        if not in_title[strong] and not in_abstract[strong]:
+            continue
+        score = _score_only(in_title, in_abstract, 3 * i, title_l, abstract_l, opening)
+        if score >= THRESHOLD:
+            scores.append((topic.id, score))
+    return rank_scores(scores, taxonomy.max_topics)
+
+
+def _score_only(in_title, in_abstract, base: int, title: str, abstract: str, opening: int) -> float:
+    """_topic_score(...).score, for a topic with at least one strong span."""
+    hits: dict[str, list] = {}  # term as matched -> [where, count, weak]
+    for text, spans, is_title in ((title, in_title, True), (abstract, in_abstract, False)):
+        excluded, strong = spans[base + _EXCLUDE], spans[base + _STRONG]
+        for found, weak, against in ((strong, False, excluded), (spans[base + _WEAK], True, excluded + strong)):
+            for start, end in found:
+                if against and any(s < end and start < e for s, e in against):
+                    continue
+                matched = text[start:end]
+                key = matched if matched.isalnum() else " ".join(_SEPS.split(matched))
+                where = "title" if is_title else "opening" if start < opening else "abstract"
+                hit = hits.get(key)
+                if hit is None:
+                    hits[key] = [where, 1, weak]
+                    continue
+                hit[1] += 1
+                hit[2] = hit[2] and weak
+                if WEIGHTS[where] > WEIGHTS[hit[0]]:
+                    hit[0] = where
+    strong_weights, weak_weights = [], []
+    for where, count, weak in hits.values():
+        factor = WEAK_FACTOR if weak else 1.0
+        weight = round(WEIGHTS[where] * factor + min(REPEAT_BONUS * math.log2(count), REPEAT_CAP) * factor, 2)
+        (weak_weights if weak else strong_weights).append(weight)
+    # Summed largest first, as _topic_score sums its sorted hits: the same bits.
+    strong_sum = sum(sorted(strong_weights, reverse=True))
+    support = min(sum(sorted(weak_weights, reverse=True)), strong_sum)
+    return round(strong_sum + support, 2) if strong_weights else 0.0
 
 
 def confident(topics: tuple[tuple[str, float], ...]) -> bool:

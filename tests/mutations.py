@@ -69,6 +69,15 @@ MUTATIONS = [
         "key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug)",
         "key=lambda sp: (sp[1].title.casefold(), sp[1].slug)",
     ),
+    Mutation("classify-weak-overrides", "generator/topics.py", "hit[2] = hit[2] and weak\n", "hit[2] = weak\n"),
+    Mutation("classify-ignores-exclude", "generator/topics.py", "if against and any(", "if False and any("),
+    Mutation(
+        "classify-no-opening",
+        "generator/topics.py",
+        'where = "title" if is_title else "opening" if start < opening else "abstract"',
+        'where = "title" if is_title else "abstract"',
+    ),
+    Mutation("matches-hyphen-key", "generator/topics.py", "group = terms.get(_key(pair), ())", "group = ()"),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(

@@ -2,7 +2,23 @@
 
 from __future__ import annotations
 
-from generator.topics import THRESHOLD, WEIGHTS, Taxonomy, Topic, classify, explain, matcher
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.listings import read_listings
+from generator.topics import (
+    THRESHOLD,
+    WEIGHTS,
+    Taxonomy,
+    Topic,
+    classify,
+    explain,
+    load_taxonomy,
+    matcher,
+    rank,
+)
+
+from .conftest import ROOT
 
 
 def taxonomy(*topics: dict) -> Taxonomy:
@@ -80,3 +96,42 @@ def test_a_broad_topic_far_below_the_best_is_left_out():
 def test_several_topics_can_match_the_same_word():
     tax = taxonomy({"terms": ["pretrain"]}, {"terms": ["pretraining"]})
     assert [s.score for s in explain(tax, "Pretraining", "")] == [WEIGHTS["title"]] * 2
+
+
+# classify() computes explain()'s scores without keeping the evidence: the topics a reader sees
+# must be exactly those the evidence a curator reads (`generator explain`) supports.
+_REAL = load_taxonomy(ROOT / "data" / "taxonomy.yaml")[0]
+_PIECES = sorted({term.rstrip("$") for t in _REAL.topics for kind in t.by_kind() for term in kind}) + [
+    "the",
+    "model",
+    ". We",
+    "-",
+    "  ",
+    ", ",
+    "(",
+    "Quantization",
+    "x",
+]
+
+
+@given(st.lists(st.sampled_from(_PIECES), max_size=12), st.lists(st.sampled_from(_PIECES), max_size=80))
+def test_classification_equals_ranking_the_explained_evidence(title, abstract):
+    for joiner in (" ", "", "-"):
+        t, a = joiner.join(title), joiner.join(abstract)
+        assert classify.__wrapped__(_REAL, t, a) == rank(explain(_REAL, t, a), _REAL.max_topics)
+
+
+def test_classification_equals_ranking_the_explained_evidence_on_the_seeds():
+    for listing in read_listings(ROOT / "seeds")[0]:
+        for e in listing.entries:
+            assert classify.__wrapped__(_REAL, e.title, e.abstract) == rank(
+                explain(_REAL, e.title, e.abstract), _REAL.max_topics
+            )
+
+
+def test_a_word_found_once_by_a_strong_term_is_strong_evidence_wherever_a_weak_term_finds_it_too():
+    tax = taxonomy({"terms": ["expert$"], "weak": ["expert"]})
+    # "Expert" is the strong whole word; "experts" only the weak prefix: one term, seen twice.
+    [s] = explain(tax, "Expert", "Experts agree.")
+    assert [(h.word, h.count, h.weak) for h in s.hits] == [("expert", 2, False)]
+    assert classify(tax, "Expert", "Experts agree.") == (("t0", s.score),) and s.score >= THRESHOLD
