@@ -65,7 +65,7 @@ def _term(token: str) -> str | None:
 @lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged texts cost nothing
 def terms(text: str) -> tuple[str, ...]:
     """lunr.js's default pipeline: tokenizer, trimmer, stop word filter, stemmer."""
-    return tuple(t for t in map(_term, _SEPARATOR.split(text.lower())) if t)
+    return tuple(filter(None, map(_term, _SEPARATOR.split(text.lower()))))
 
 
 def key_at(term: str, depth: int) -> str:
