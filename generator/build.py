@@ -12,7 +12,7 @@ from pathlib import Path
 from . import catalogue as cat
 from .history import listing_dates
 from .related import related
-from .render import SiteSettings, render_site, summary
+from .render import PageMemo, SiteSettings, render_site, summary
 from .search_index import build_index, documents, terms
 from .textmarkup import plain
 from .writer import OutputError, check_output_folder, write_files
@@ -95,11 +95,12 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
 
 
-def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> BuildReport:
+def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None) -> BuildReport:
     """Validate everything, then write the generated pages into docs/.
 
     Only the generator's own names are written, and only files it wrote before are removed:
-    a maintainer's own pages in docs/ stay and are built into the site."""
+    a maintainer's own pages in docs/ stay and are built into the site. A long-lived process
+    passes the same memo to every build (render.PageMemo)."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
     catalogue = cat.load(sources)
     # Each paper's terms, computed once: related papers and the search index both use them.
@@ -107,7 +108,7 @@ def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings) -> Buil
     neighbours = related_papers(catalogue, paper_terms)
     links: dict[str, str] = {}
     files = chain(
-        _collect_links(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources)), links),
+        _collect_links(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources), memo), links),
         static_files(),
         build_index(documents(catalogue, summary, paper_terms)).items(),
     )

@@ -15,7 +15,7 @@ from mkdocs.structure.toc import get_toc
 
 from generator.build import build_docs, default_sources
 from generator.problems import InputError
-from generator.render import GENERATED, SiteSettings
+from generator.render import GENERATED, PageMemo, SiteSettings
 from generator.writer import OutputError
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -30,6 +30,7 @@ class _LastRun:
     pages: frozenset[str] = frozenset()  # the generated pages, docs/-relative
     in_nav: frozenset[str] = frozenset()  # pages in the navigation (not rendered by shape)
     shapes = None  # this build's _Shapes
+    memo: PageMemo | None = None  # paper pages of the last run, while serving
 
 
 def _fingerprint(*paths: Path) -> tuple:
@@ -52,6 +53,7 @@ def _inputs(root: Path) -> list[Path]:
 def on_startup(command, dirty) -> None:
     # Only a long-lived `mkdocs serve` can reuse a run; a one-shot build skips the bookkeeping.
     _LastRun.serving = command == "serve"
+    _LastRun.memo = PageMemo() if _LastRun.serving else None
 
 
 def on_pre_build(config) -> None:
@@ -66,7 +68,7 @@ def on_pre_build(config) -> None:
         return
     settings = SiteSettings.from_config(config)
     try:
-        report = build_docs(default_sources(root), docs, settings)
+        report = build_docs(default_sources(root), docs, settings, _LastRun.memo)
     except InputError as e:
         raise PluginError("the listings have problems:\n" + "\n".join(str(p) for p in e.problems)) from None
     except OutputError as e:

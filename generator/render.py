@@ -344,8 +344,29 @@ def citation_tags(paper: Paper) -> list[list[str]]:
     return tags
 
 
+class PageMemo:
+    """Paper pages from the previous build of a long-lived process (mkdocs serve): a page whose
+    paper and related papers are unchanged, under the same topic names and settings, is taken
+    from here instead of rendered again. It holds one build's pages, no more."""
+
+    def __init__(self) -> None:
+        self._context: tuple | None = None
+        self._pages: dict[tuple, tuple[str, str]] = {}
+        self.reused = 0  # pages the last build took from here
+
+    def start(self, context: tuple) -> tuple[dict, dict]:
+        """(the previous build's pages, the dict to fill with this build's)."""
+        previous = self._pages if context == self._context else {}
+        self._context, self._pages, self.reused = context, {}, 0
+        return previous, self._pages
+
+
 def render_site(
-    catalogue: Catalogue, settings: SiteSettings, neighbours: list[tuple[int, ...]], added: dict[str, Added]
+    catalogue: Catalogue,
+    settings: SiteSettings,
+    neighbours: list[tuple[int, ...]],
+    added: dict[str, Added],
+    memo: PageMemo | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every generated page under docs/, as (relative path, text), one at a time.
 
@@ -365,10 +386,25 @@ def render_site(
         "added": added,
     }
     paper_tpl = env.get_template("paper.html.j2")
+    # Templates are in the context too: serve watches them, and an edited one renders anew.
+    context = (
+        settings,
+        tuple((t.id, t.name) for t in topics),
+        tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*"))),
+    )
+    previous, kept = memo.start(context) if memo else ({}, None)
     for paper, near in zip(papers, neighbours, strict=True):
-        body = paper_tpl.render(common, paper=paper, related=[papers[j] for j in near], h1_id=paper.slug)
-        head = citation_head(paper) if paper.citable else ""
-        yield f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
+        related = tuple(papers[j] for j in near)
+        done = previous.get((paper, related))
+        if done is not None and memo:
+            memo.reused += 1
+        else:
+            body = paper_tpl.render(common, paper=paper, related=related, h1_id=paper.slug)
+            head = citation_head(paper) if paper.citable else ""
+            done = f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
+        if kept is not None:
+            kept[paper, related] = done
+        yield done
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as

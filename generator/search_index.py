@@ -83,6 +83,9 @@ def shard_of(term: str, keys: frozenset[str]) -> str:
     raise KeyError(term)
 
 
+_WEIGHT_LETTERS = [chr(64 + w) for w in range(MAX_WEIGHT)]  # and "Z" (26) for any weight above
+
+
 def _base36(n: int) -> str:
     out = ""
     while n:
@@ -91,12 +94,17 @@ def _base36(n: int) -> str:
     return out or "0"
 
 
+# Gaps below this are looked up, not computed: nearly all are, in an index of any size.
+_GAPS = ["", ""] + [_base36(gap) for gap in range(2, 1296)]
+
+
 def encode(postings: list[tuple[int, int]]) -> str:
     """(document, weight) pairs in document order as compact text (see the module's doc)."""
     out, previous = [], -1
+    gaps, weights = _GAPS, _WEIGHT_LETTERS
     for doc, weight in postings:
         gap = doc - previous
-        out.append(("" if gap == 1 else _base36(gap)) + chr(64 + min(weight, MAX_WEIGHT)))
+        out.append((gaps[gap] if gap < 1296 else _base36(gap)) + (weights[weight] if weight < MAX_WEIGHT else "Z"))
         previous = doc
     return "".join(out)
 

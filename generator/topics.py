@@ -145,6 +145,7 @@ def _key(text: str) -> str:
     return text[:2].replace("-", " ").replace("\t", " ").replace("\n", " ")
 
 
+@lru_cache(maxsize=4)  # mkdocs serve reloads the taxonomy on every edit; compiling takes a while
 def matcher(topics: tuple[Topic, ...]) -> Matcher:
     grouped: dict[str, dict[int, list[str]]] = {}
     every: list[list[str]] = []

@@ -78,6 +78,17 @@ MUTATIONS = [
         'where = "title" if is_title else "abstract"',
     ),
     Mutation("matches-hyphen-key", "generator/topics.py", "group = terms.get(_key(pair), ())", "group = ()"),
+    # Paper pages kept by a long-lived process
+    Mutation("memo-ignores-topic-names", "generator/render.py", "        tuple((t.id, t.name) for t in topics),\n", ""),
+    Mutation(
+        "memo-ignores-settings", "generator/render.py", "    context = (\n        settings,\n", "    context = (\n"
+    ),
+    Mutation(
+        "memo-ignores-related",
+        "generator/render.py",
+        "done = previous.get((paper, related))",
+        "done = next((v for (p, _), v in previous.items() if p == paper), None)",
+    ),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(

@@ -3,6 +3,7 @@ topic archive pages follow the order papers joined the list, A–Z pages split b
 
 from __future__ import annotations
 
+import shutil
 from collections import Counter
 from pathlib import Path
 
@@ -12,9 +13,9 @@ from benchmarks.synth import generate
 from generator import catalogue as cat
 from generator.build import build_docs, default_sources
 from generator.layout import RESERVED
-from generator.render import PAGE_SIZE, SiteSettings, _letter, az_key, az_tree
+from generator.render import PAGE_SIZE, PageMemo, SiteSettings, _letter, az_key, az_tree
 
-from .conftest import ABSTRACT, listing
+from .conftest import ABSTRACT, ROOT, SEED_FIXTURE, listing
 
 N = 2500
 
@@ -120,3 +121,49 @@ def test_a_to_z_page_of_a_paper_depends_only_on_titles_with_its_prefix():
     assert {k: v for k, v in again.items() if k.startswith("starts-mo")} == {
         k: v for k, v in nodes.items() if k.startswith("starts-mo")
     }
+
+
+def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fresh_build_writes(tmp_path, monkeypatch):
+    # mkdocs serve keeps the last build's paper pages (render.PageMemo). Whatever a maintainer
+    # edits, what it writes must be what a build from nothing writes.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    project = tmp_path / "p"
+    shutil.copytree(SEED_FIXTURE, project / "seeds")
+    (project / "data").mkdir()
+    taxonomy = (ROOT / "data" / "taxonomy.yaml").read_text()
+    (project / "data" / "taxonomy.yaml").write_text(taxonomy)
+    memo = PageMemo()
+    build_docs(default_sources(project), project / "docs", SiteSettings(), memo)
+    assert memo.reused == 0
+    build_docs(default_sources(project), project / "docs", SiteSettings(), memo)
+    papers = len(list((project / "docs" / "papers").glob("*.md")))
+    assert memo.reused == papers  # nothing changed: no paper page rendered again
+
+    first = sorted((project / "seeds").glob("*.txt"))[0]
+    text = first.read_text()
+    blocks = text.split("\n\n")
+    title = next(b for b in blocks[5:] if len(b) < 200)  # a title: abstracts are longer
+    edits = [
+        # The site's settings: every page's edit links.
+        (lambda: None, SiteSettings(listing_edit_url="https://example.org/edit/")),
+        # A topic's name: every page filed under it changes.
+        (
+            lambda: (project / "data" / "taxonomy.yaml").write_text(
+                taxonomy.replace("name: Quantization", "name: Quant")
+            ),
+            SiteSettings(listing_edit_url="https://example.org/edit/"),
+        ),
+        # A title: its page, and the pages naming it as related, change; the rest are reused.
+        (
+            lambda: first.write_text(text.replace(title, title + " Revisited", 1)),
+            SiteSettings(listing_edit_url="https://example.org/edit/"),
+        ),
+    ]
+    for edit, settings in edits:
+        edit()
+        build_docs(default_sources(project), project / "docs", settings, memo)
+        fresh = tmp_path / "fresh"
+        shutil.rmtree(fresh, ignore_errors=True)
+        build_docs(default_sources(project), fresh, settings)
+        assert snapshot(project / "docs") == snapshot(fresh)
+    assert 0 < memo.reused < papers
