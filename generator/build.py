@@ -13,8 +13,10 @@ from . import catalogue as cat
 from .history import listing_dates
 from .related import related
 from .render import PageMemo, SiteSettings, render_site, summary
-from .search_index import build_index, documents, terms
+from .search_index import build_index, documents, forget_cached_terms, terms
+from .stemmer import stem
 from .textmarkup import plain
+from .topics import classify, matcher
 from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
@@ -93,6 +95,15 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
         name = target.removesuffix(".html") + ".md" if target.endswith(".html") else target
         if name not in generated and not (docs / name).is_file():
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
+
+
+def forget_cached_texts() -> None:
+    """Drop the per-text caches (topics, terms, summaries, plain text, stems): a one-shot build
+    has no use for them once the pages are written, and at 100,000 papers they hold hundreds of
+    megabytes the site build then needs."""
+    forget_cached_terms()
+    for cached in (classify, stem, summary, plain, matcher):
+        cached.cache_clear()
 
 
 def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None) -> BuildReport:

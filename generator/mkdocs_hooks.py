@@ -11,9 +11,10 @@ from types import MethodType
 from urllib.parse import urlsplit
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 
-from generator.build import build_docs, default_sources
+from generator.build import build_docs, default_sources, forget_cached_texts
 from generator.problems import InputError
 from generator.render import GENERATED, PageMemo, SiteSettings
 from generator.writer import OutputError
@@ -74,6 +75,8 @@ def on_pre_build(config) -> None:
     except OutputError as e:
         raise PluginError(str(e)) from None
     _LastRun.pages = frozenset(name for name in report.names if name.endswith(".md"))
+    if not _LastRun.serving:
+        forget_cached_texts()  # only a long-lived serve reuses them; MkDocs needs the memory
     if _LastRun.serving:
         _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
     log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))
@@ -251,8 +254,9 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
-def _read_generated(page, config) -> None:
-    """A generated page: its header is one line of JSON, its body HTML (render.page)."""
+def _generated(page) -> tuple[dict, str]:
+    """A generated page's header and body: the header is one line of JSON, the body HTML
+    (render.page)."""
     text = page.file.content_string
     header, found, body = text.removeprefix("---\n").partition("\n---\n")
     try:
@@ -263,8 +267,28 @@ def _read_generated(page, config) -> None:
         raise PluginError(
             f"{page.file.src_uri}: the generated page's header is broken; run the build again to rewrite it"
         )
-    page.meta = meta
-    page.markdown = body
+    return meta, body
+
+
+def _read_generated(page, config) -> None:
+    # MkDocs reads every page before it builds any and keeps what it read to the end: the body
+    # is read again when the page is built (on_page_context) and let go once it is written
+    # (on_post_page), so memory does not grow with the bodies of 100,000 pages.
+    page.meta, _ = _generated(page)
+    page.markdown = ""
+
+
+@event_priority(100)  # before Material's search plugin, which reads the content
+def on_page_context(context, page, config, nav):
+    if page.file.src_uri in _LastRun.pages:
+        page.content = _generated(page)[1]
+    return context
+
+
+def on_post_page(output, page, config):
+    if page.file.src_uri in _LastRun.pages:
+        page.content = None
+    return output
 
 
 def _render_generated(page, config, files) -> None:
