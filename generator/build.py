@@ -12,7 +12,7 @@ from pathlib import Path
 from . import catalogue as cat
 from .history import listing_dates
 from .related import related
-from .render import PageMemo, SiteSettings, render_site, summary
+from .render import PageMemo, SiteSettings, forget_cached_render, render_site, summary
 from .search_index import build_index, documents, forget_cached_terms, terms
 from .stemmer import stem
 from .textmarkup import plain
@@ -102,7 +102,8 @@ def forget_cached_texts() -> None:
     has no use for them once the pages are written, and at 100,000 papers they hold hundreds of
     megabytes the site build then needs."""
     forget_cached_terms()
-    for cached in (classify, stem, summary, plain, matcher):
+    forget_cached_render()
+    for cached in (classify, stem, plain, matcher):
         cached.cache_clear()
 
 

@@ -24,7 +24,7 @@ from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .catalogue import Catalogue, Paper
 from .history import Added
@@ -111,6 +111,38 @@ class SiteSettings:
         )
 
 
+# The two pieces of HTML every page repeats, as Python rather than template macros, and put
+# together with escape() and f-strings: Markup.format runs Python's string.Formatter, which
+# cost more than the rest of a paper's page.
+def heading(level: int, anchor: str, text: str) -> Markup:
+    """A heading with its permanent link, as Material's Markdown headings have."""
+    a = escape(anchor)
+    return Markup(
+        f'<h{level:d} id="{a}">{escape(text)}<a class="headerlink" href="#{a}" title="Permanent link">&para;</a></h{level:d}>'
+    )
+
+
+def paper_list(papers, prefix: str) -> Markup:
+    """Papers as a list of links with their one-line summaries; prefix leads to the site's root."""
+    at = escape(prefix)
+    items = "".join(
+        f'<li><a href="{at}papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
+        f'<span class="paper-summary">{escape(summary(p.abstract))}</span></li>\n'
+        for p in papers
+    )
+    return Markup(f"<ul>\n{items}</ul>")
+
+
+@lru_cache(maxsize=1 << 16)  # a paper page quotes its title twice
+def _quote_all(text: str) -> str:
+    return quote(text, safe="")
+
+
+def forget_cached_render() -> None:
+    summary.cache_clear()
+    _quote_all.cache_clear()
+
+
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -121,11 +153,12 @@ def _environment() -> jinja2.Environment:
         autoescape=True,
     )
     env.filters["summary"] = summary
+    env.globals.update(heading=heading, paper_list=paper_list)
     env.filters["rich"] = rich
     env.filters["listing_page"] = listing_page
     # arXiv's own pages take a version (2401.01234v2); other sites know the paper without one.
     env.filters["arxiv_base"] = arxiv_base
-    env.filters["urlquote"] = lambda s: quote(s, safe="")
+    env.filters["urlquote"] = _quote_all
     env.filters["plain"] = plain
     env.filters["xmltext"] = xml_text
     env.filters["entry_id"] = entry_id
