@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -183,9 +183,9 @@ def build_index(docs: list[SearchDoc]) -> dict[str, str]:
     for i, doc in enumerate(docs):
         for field, field_terms in doc.fields.items():
             weight = FIELD_WEIGHTS[field]
-            for term in field_terms:
+            for term, count in Counter(field_terms).items():
                 row = postings[term]
-                row[i] = row.get(i, 0) + weight
+                row[i] = row.get(i, 0) + weight * count
     encoded = {term: encode(sorted(postings[term].items())) for term in sorted(postings)}
     shards = _split(encoded, FIRST_DEPTH)
     files = {f"search/t/{key}.js": _script("__searchShard", key, terms) for key, terms in sorted(shards.items())}
