@@ -46,16 +46,24 @@ def page(browser):
 
 
 def search(page, query: str) -> list[dict]:
+    page.evaluate("window.__resultsSeen = null")
     page.locator(".md-search__input").first.click(force=True)
     page.keyboard.type(query, delay=5)
     page.wait_for_selector(".md-search-result__item", timeout=15000)
-    # Results follow each keystroke; wait until the list answers the whole query.
+    # Results follow each keystroke, and on a busy machine the answer to "Mixture of exp" can
+    # still be on screen when the whole query is typed: wait until the list has stopped
+    # changing for half a second with the whole query in the box.
     page.wait_for_function(
         """q => { const i = document.querySelector('.md-search__input');
-                  return i && i.value === q && document.querySelector('.md-search-result__item'); }""",
+                  const list = document.querySelector('.md-search-result__list');
+                  if (!i || i.value !== q || !list || !list.children.length) return false;
+                  const w = window.__resultsSeen || (window.__resultsSeen = {html: null, since: 0});
+                  if (w.html !== list.innerHTML) { w.html = list.innerHTML; w.since = performance.now(); return false; }
+                  return performance.now() - w.since > 500; }""",
         arg=query,
+        polling=100,
+        timeout=15000,
     )
-    page.wait_for_timeout(300)
     return page.eval_on_selector_all(
         ".md-search-result__item",
         """items => items.map(i => ({
