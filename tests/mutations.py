@@ -258,6 +258,18 @@ MUTATIONS = [
         "if (key.length <= prefix.length && prefix.startsWith(key)) found.add(key);",
     ),
     Mutation("search-gap-off-by-one", "generator/search_index.py", "out, previous = [], -1", "out, previous = [], 0"),
+    Mutation(
+        "search-index-first-gap",
+        "generator/search_index.py",
+        "_piece(i - last.get(term, -1), weight)",
+        "_piece(i - last.get(term, 0), weight)",
+    ),
+    Mutation(
+        "search-index-weight-cap",
+        "generator/search_index.py",
+        'if weight < MAX_WEIGHT else "Z"\n',
+        'if weight < MAX_WEIGHT else "Y"\n',
+    ),
     # Bounded rewrites when a paper is added
     Mutation(
         "topic-archive-by-relevance",
