@@ -75,10 +75,10 @@ def on_pre_build(config) -> None:
     except OutputError as e:
         raise PluginError(str(e)) from None
     _LastRun.pages = frozenset(name for name in report.names if name.endswith(".md"))
-    if not _LastRun.serving:
-        forget_cached_texts()  # only a long-lived serve reuses them; MkDocs needs the memory
     if _LastRun.serving:
         _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
+    else:
+        forget_cached_texts()  # only a long-lived serve reuses them; MkDocs needs the memory
     log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))
 
 
