@@ -147,8 +147,14 @@ MUTATIONS = [
     Mutation(
         "markdown-on-generated-pages",
         "generator/mkdocs_hooks.py",
-        "    if page.file.src_uri in _LastRun.pages:\n",
-        "    if False:\n",
+        "    if page.file.src_uri in _LastRun.pages:\n        page.read_source",
+        "    if False:\n        page.read_source",
+    ),
+    Mutation(
+        "generated-body-not-read-back",
+        "generator/mkdocs_hooks.py",
+        "page.content = _generated(page)[1]",
+        'page.content = ""',
     ),
     # The writer
     Mutation("writer-dotfiles", "generator/writer.py", ' or p.startswith(".")', ""),
