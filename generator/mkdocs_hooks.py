@@ -300,7 +300,7 @@ def _render_generated(page, config, files) -> None:
             open_levels.pop()
         (open_levels[-1]["children"] if open_levels else tokens).append(token)
         open_levels.append(token)
-    page.content = page.markdown
+    page.content = ""  # the body is read when the page is built (on_page_context)
     page.toc = get_toc(tokens)
     page.present_anchor_ids = {anchor for _, anchor, _ in page.meta[GENERATED]["toc"]}
 

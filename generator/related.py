@@ -174,7 +174,6 @@ class _Topics:
             unique = list(dict.fromkeys(topics))
             self.all[i, : len(unique)] = [ids.setdefault(t, len(ids)) for t in unique]
         self.main = self.all[:, 0]
-        self.count = (self.all >= 0).sum(axis=1)
 
     def bonus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Similarity added for sharing topics: MAIN_TOPIC for the same main topic, SHARED_TOPIC

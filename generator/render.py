@@ -429,12 +429,12 @@ def render_site(
     for paper, near in zip(papers, neighbours, strict=True):
         related = tuple(papers[j] for j in near)
         done = previous.get((paper, related))
-        if done is not None and memo:
-            memo.reused += 1
-        else:
+        if done is None:
             body = paper_tpl.render(common, paper=paper, related=related, h1_id=paper.slug)
             head = citation_head(paper) if paper.citable else ""
             done = f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
+        elif memo:
+            memo.reused += 1
         if kept is not None:
             kept[paper, related] = done
         yield done

@@ -251,15 +251,37 @@ _WORD_REST = re.compile(r"[\w-]*")
 _SEPS = re.compile(r"[\s-]+")
 
 
+def _term_key(matched: str) -> str:
+    """A matched term as one evidence key: "mixture-of experts" and "mixture of experts" meet."""
+    return matched if matched.isalnum() else " ".join(_SEPS.split(matched))
+
+
+def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+def _weight(where: str, count: int, weak: bool) -> float:
+    """One distinct term's weight: where it stands first, plus a little for repetition."""
+    factor = WEAK_FACTOR if weak else 1.0
+    return round(WEIGHTS[where] * factor + min(REPEAT_BONUS * math.log2(count), REPEAT_CAP) * factor, 2)
+
+
+def _total(strong: list[float], weak: list[float]) -> float:
+    """A topic's score from its terms' weights, each list summed largest first."""
+    strong_sum = sum(sorted(strong, reverse=True))
+    # Ambiguous words support what strong terms establish; they cannot outweigh it.
+    return round(strong_sum + min(sum(sorted(weak, reverse=True)), strong_sum), 2)
+
+
 def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
     """found: (where a position stands, text, matched spans, excluded spans, weak?) per source
     (title, abstract) and kind of term."""
     hits: dict[str, list] = {}  # term as matched -> [word, where, count, weak]
     for where_of, text, spans, excluded, weak in found:
         for start, end in spans:
-            if any(s < end and start < e for s, e in excluded):
+            if _overlaps(start, end, excluded):
                 continue  # another sense of the word ("grammar-aligned" is not alignment)
-            key = " ".join(re.split(r"[\s-]+", text[start:end]))
+            key = _term_key(text[start:end])
             word = text[start : _WORD_REST.match(text, end).end()]
             where = where_of(start)
             hit = hits.setdefault(key, [word, where, 0, weak])
@@ -267,16 +289,10 @@ def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
             hit[3] = hit[3] and weak
             if WEIGHTS[where] > WEIGHTS[hit[1]]:
                 hit[0], hit[1] = word, where
-    result = []
-    for word, where, count, weak in hits.values():
-        weight = WEIGHTS[where] * (WEAK_FACTOR if weak else 1.0)
-        weight += min(REPEAT_BONUS * math.log2(count), REPEAT_CAP) * (WEAK_FACTOR if weak else 1.0)
-        result.append(Hit(word, where, count, weak, round(weight, 2)))
+    result = [Hit(word, where, count, weak, _weight(where, count, weak)) for word, where, count, weak in hits.values()]
     result.sort(key=lambda h: (-h.weight, h.word))
-    strong = sum(h.weight for h in result if not h.weak)
-    # Ambiguous words support what strong terms establish; they cannot outweigh it.
-    support = min(sum(h.weight for h in result if h.weak), strong)
-    return TopicScore(topic_id, round(strong + support, 2), tuple(result))
+    score = _total([h.weight for h in result if not h.weak], [h.weight for h in result if h.weak])
+    return TopicScore(topic_id, score, tuple(result))
 
 
 def explain(taxonomy: Taxonomy, title: str, abstract: str, full: bool = True) -> tuple[TopicScore, ...]:
@@ -353,10 +369,9 @@ def _score_only(in_title, in_abstract, base: int, title: str, abstract: str, ope
         excluded, strong = spans[base + _EXCLUDE], spans[base + _STRONG]
         for found, weak, against in ((strong, False, excluded), (spans[base + _WEAK], True, excluded + strong)):
             for start, end in found:
-                if against and any(s < end and start < e for s, e in against):
+                if against and _overlaps(start, end, against):
                     continue
-                matched = text[start:end]
-                key = matched if matched.isalnum() else " ".join(_SEPS.split(matched))
+                key = _term_key(text[start:end])
                 where = "title" if is_title else "opening" if start < opening else "abstract"
                 hit = hits.get(key)
                 if hit is None:
@@ -366,15 +381,9 @@ def _score_only(in_title, in_abstract, base: int, title: str, abstract: str, ope
                 hit[2] = hit[2] and weak
                 if WEIGHTS[where] > WEIGHTS[hit[0]]:
                     hit[0] = where
-    strong_weights, weak_weights = [], []
-    for where, count, weak in hits.values():
-        factor = WEAK_FACTOR if weak else 1.0
-        weight = round(WEIGHTS[where] * factor + min(REPEAT_BONUS * math.log2(count), REPEAT_CAP) * factor, 2)
-        (weak_weights if weak else strong_weights).append(weight)
-    # Summed largest first, as _topic_score sums its sorted hits: the same bits.
-    strong_sum = sum(sorted(strong_weights, reverse=True))
-    support = min(sum(sorted(weak_weights, reverse=True)), strong_sum)
-    return round(strong_sum + support, 2) if strong_weights else 0.0
+    weights = [(_weight(where, count, weak), weak) for where, count, weak in hits.values()]
+    strong_weights = [w for w, weak in weights if not weak]
+    return _total(strong_weights, [w for w, weak in weights if weak]) if strong_weights else 0.0
 
 
 def confident(topics: tuple[tuple[str, float], ...]) -> bool:

@@ -70,7 +70,7 @@ MUTATIONS = [
         "key=lambda sp: (sp[1].title.casefold(), sp[1].slug)",
     ),
     Mutation("classify-weak-overrides", "generator/topics.py", "hit[2] = hit[2] and weak\n", "hit[2] = weak\n"),
-    Mutation("classify-ignores-exclude", "generator/topics.py", "if against and any(", "if False and any("),
+    Mutation("classify-ignores-exclude", "generator/topics.py", "if against and _overlaps(", "if False and _overlaps("),
     Mutation(
         "classify-no-opening",
         "generator/topics.py",
@@ -94,7 +94,7 @@ MUTATIONS = [
     Mutation(
         "exclusions-ignored",
         "generator/topics.py",
-        "if any(s < end and start < e for s, e in excluded):",
+        "if _overlaps(start, end, excluded):",
         "if False:",
     ),
     Mutation("threshold-lowered", "generator/topics.py", "THRESHOLD = 3.5", "THRESHOLD = 1.0"),
