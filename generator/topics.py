@@ -20,7 +20,6 @@ mentions in passing does not swallow papers whose subject is another.
 from __future__ import annotations
 
 import math
-import operator
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -122,7 +121,9 @@ def _trie_regex(sequences: list[list[str]]) -> str:
         node[""] = {}
 
     def build(node: dict) -> str:
-        branches = [atom + build(child) for atom, child in sorted(node.items()) if atom]
+        # A word's end is tried after every way to go on, so the match is the longest term.
+        atoms = sorted((atom == _END, atom) for atom in node if atom)
+        branches = [atom + build(node[atom]) for _, atom in atoms]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -134,10 +135,16 @@ def _trie_regex(sequences: list[list[str]]) -> str:
 
 @dataclass(frozen=True)
 class Matcher:
-    starts: re.Pattern[str]  # finds the word starts where some term matches
+    # At each word start where some term matches, captures the longest term matched there.
+    starts: re.Pattern[str]
     # first two characters -> one pattern per channel that has terms starting so, with the
     # channel: topic index x 3 + kind (terms, weak, exclude)
     terms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
+    # The longest term as written plus the character after it -> (channel, length) of what each
+    # channel matches there. Any term that matches lies within the longest one, and its word-end
+    # check reads one character further, so these characters decide what matches; a longer
+    # phrasing is another key. Texts repeat the same few hundred phrasings: each is tried once.
+    seen: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
 
 
 def _key(text: str) -> str:
@@ -159,31 +166,40 @@ def matcher(topics: tuple[Topic, ...]) -> Matcher:
         key: tuple((re.compile("|".join(regexes)), c) for c, regexes in per_channel.items())
         for key, per_channel in grouped.items()
     }
-    return Matcher(re.compile(rf"(?<![a-z0-9])(?={_trie_regex(every)})"), index)
+    return Matcher(re.compile(rf"(?<![a-z0-9])(?=({_trie_regex(every)}))"), index)
+
+
+_SEEN_MAX = 1 << 17  # phrasings kept; only texts built to defeat it would reach this
+
+
+def _channels_at(match: Matcher, text: str, pos: int) -> tuple[tuple[int, int], ...]:
+    """(channel, length) of each channel's match at pos (see Matcher.seen)."""
+    pair = text[pos : pos + 2]
+    group = match.terms.get(pair)
+    if group is None:
+        group = match.terms.get(_key(pair), ())
+    return tuple((c, hit.end() - pos) for pattern, c in group if (hit := pattern.match(text, pos)))
 
 
 def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
     """Per channel, the spans its terms matched, without overlaps, left to right."""
     found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     ends = [0] * n
-    terms = match.terms
-    for pos in map(_start, match.starts.finditer(text)):
-        pair = text[pos : pos + 2]
-        group = terms.get(pair)
-        if group is None:
-            group = terms.get(_key(pair), ())
-        for pattern, c in group:
+    seen = match.seen
+    for hit in match.starts.finditer(text):
+        pos, longest = hit.span(1)
+        phrase = text[pos : longest + 1]
+        channels = seen.get(phrase)
+        if channels is None:
+            if len(seen) >= _SEEN_MAX:
+                seen.clear()
+            channels = seen[phrase] = _channels_at(match, text, pos)
+        for c, length in channels:
             if pos < ends[c]:
                 continue
-            hit = pattern.match(text, pos)
-            if hit:
-                end = hit.end()
-                found[c].append((pos, end))
-                ends[c] = end
+            found[c].append((pos, pos + length))
+            ends[c] = pos + length
     return found
-
-
-_start = operator.methodcaller("start")
 
 
 def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
@@ -260,6 +276,7 @@ def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < end and start < e for s, e in spans)
 
 
+@lru_cache(maxsize=1024)  # a handful of places, counts and kinds: every paper asks the same
 def _weight(where: str, count: int, weak: bool) -> float:
     """One distinct term's weight: where it stands first, plus a little for repetition."""
     factor = WEAK_FACTOR if weak else 1.0

@@ -77,7 +77,19 @@ MUTATIONS = [
         'where = "title" if is_title else "opening" if start < opening else "abstract"',
         'where = "title" if is_title else "abstract"',
     ),
-    Mutation("matches-hyphen-key", "generator/topics.py", "group = terms.get(_key(pair), ())", "group = ()"),
+    Mutation("matches-hyphen-key", "generator/topics.py", "group = match.terms.get(_key(pair), ())", "group = ()"),
+    Mutation(
+        "matches-shortest-first",
+        "generator/topics.py",
+        "atoms = sorted((atom == _END, atom) for atom in node if atom)",
+        "atoms = sorted((False, atom) for atom in node if atom)",
+    ),
+    Mutation(
+        "matches-phrase-without-next-character",
+        "generator/topics.py",
+        "phrase = text[pos : longest + 1]",
+        "phrase = text[pos:longest]",
+    ),
     # Paper pages kept by a long-lived process
     Mutation("memo-ignores-topic-names", "generator/render.py", "        tuple((t.id, t.name) for t in topics),\n", ""),
     Mutation(
