@@ -1,6 +1,6 @@
 """One cold generator run, stage by stage, in its own process: prints JSON timings and peak memory.
 
-Usage: python -m benchmarks.stages PROJECT_DIR
+Usage: python -m benchmarks.stages PROJECT_DIR [WORKERS]
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from generator.build import (
     static_files,
 )
 from generator.listings import read_listings
+from generator.parallel import available
 from generator.render import render_site, summary
 from generator.search_index import build_index, documents
 from generator.writer import write_files
@@ -31,23 +32,24 @@ def main() -> None:
     sources = default_sources(root)
     t = {}
     settings = site_settings(root)  # read before timing: loading mkdocs.yml is not the generator's work
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else available()  # as a one-shot build runs
     start = time.perf_counter()
     listings, problems = read_listings(sources.seeds)
     t["read"] = time.perf_counter() - start
     mark = time.perf_counter()
     taxonomy, _ = cat.load_taxonomy(sources.taxonomy)
     curation, _ = cat.load_curation(sources.curation)
-    catalogue, problems = cat.build_catalogue(listings, taxonomy, curation)
+    catalogue, problems = cat.build_catalogue(listings, taxonomy, curation, workers=workers)
     assert not problems, problems[:3]
     t["classify"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    paper_terms = paper_terms_of(catalogue)
+    paper_terms = paper_terms_of(catalogue, workers)
     t["terms"] = time.perf_counter() - mark
     mark = time.perf_counter()
     neighbours = related_papers(catalogue, paper_terms)
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files = list(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources)))
+    files = list(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources), workers=workers))
     t["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
     files += build_index(documents(catalogue, summary, paper_terms)).items()
@@ -59,6 +61,7 @@ def main() -> None:
     t["total"] = time.perf_counter() - start
     t["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t["papers"] = len(catalogue.papers)
+    t["workers"] = workers
     print(json.dumps(t))
 
 

@@ -11,12 +11,11 @@ from pathlib import Path
 
 from . import catalogue as cat
 from .history import listing_dates
+from .parallel import ordered_map
 from .related import related
-from .render import PageMemo, SiteSettings, forget_cached_render, render_site, summary
-from .search_index import build_index, documents, forget_cached_terms, terms
-from .stemmer import stem
+from .render import PageMemo, SiteSettings, render_site, summary
+from .search_index import build_index, documents, terms
 from .textmarkup import plain
-from .topics import classify, matcher
 from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
@@ -57,9 +56,11 @@ def static_files() -> Iterator[tuple[str, bytes]]:
             yield p.relative_to(STATIC).as_posix(), p.read_bytes()
 
 
-def paper_terms_of(catalogue: cat.Catalogue) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
+def paper_terms_of(catalogue: cat.Catalogue, workers: int = 1) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
     """Each paper's (title, abstract) search terms, from the words as a reader sees them."""
-    return {p.slug: (terms(p.title), terms(plain(p.abstract))) for p in catalogue.papers}
+    papers = catalogue.papers
+    found = ordered_map(lambda p: (terms(p.title), terms(plain(p.abstract))), papers, workers)
+    return dict(zip((p.slug for p in papers), found, strict=True))
 
 
 def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
@@ -97,30 +98,24 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
 
 
-def forget_cached_texts() -> None:
-    """Drop the per-text caches (topics, terms, summaries, plain text, stems): a one-shot build
-    has no use for them once the pages are written, and at 100,000 papers they hold hundreds of
-    megabytes the site build then needs."""
-    forget_cached_terms()
-    forget_cached_render()
-    for cached in (classify, stem, plain, matcher):
-        cached.cache_clear()
-
-
-def build_docs(sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None) -> BuildReport:
+def build_docs(
+    sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None, workers: int = 1
+) -> BuildReport:
     """Validate everything, then write the generated pages into docs/.
 
     Only the generator's own names are written, and only files it wrote before are removed:
     a maintainer's own pages in docs/ stay and are built into the site. A long-lived process
-    passes the same memo to every build (render.PageMemo)."""
+    passes the same memo to every build (render.PageMemo); a one-shot build may spread the
+    per-paper work over several processes (parallel.py): the output is the same."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
-    catalogue = cat.load(sources)
+    catalogue = cat.load(sources, workers)
     # Each paper's terms, computed once: related papers and the search index both use them.
-    paper_terms = paper_terms_of(catalogue)
+    paper_terms = paper_terms_of(catalogue, workers)
     neighbours = related_papers(catalogue, paper_terms)
     links: dict[str, str] = {}
+    dates = listing_dates_of(catalogue, sources)
     files = chain(
-        _collect_links(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources), memo), links),
+        _collect_links(render_site(catalogue, settings, neighbours, dates, memo, workers), links),
         static_files(),
         build_index(documents(catalogue, summary, paper_terms)).items(),
     )

@@ -13,6 +13,7 @@ from .curation import Curated, Curation, load_curation
 from .escape import visible
 from .listings import Entry, Listing, read_listings
 from .metadata import Metadata, Record, load_metadata
+from .parallel import ordered_map
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
 from .topics import Taxonomy, classify, confident, explain, load_taxonomy
@@ -157,7 +158,11 @@ def _links(curated: Curated | None, record: Record | None, where: str) -> tuple[
 
 
 def build_catalogue(
-    listings: list[Listing], taxonomy: Taxonomy, curation: Curation, metadata: Metadata | None = None
+    listings: list[Listing],
+    taxonomy: Taxonomy,
+    curation: Curation,
+    metadata: Metadata | None = None,
+    workers: int = 1,
 ) -> tuple[Catalogue, list[Problem]]:
     problems: list[Problem] = []
     metadata = metadata or Metadata({}, {})
@@ -190,12 +195,15 @@ def build_catalogue(
             path, line = metadata.lines[key]
             problems.append(Problem(path, line, f"no paper has this title: {record.title!r}"))
 
+    merged = [_merge(entries, curation.papers.get(key), paths) for key, entries in groups.items()]
+    titles_and_abstracts = [(entries[0].title, a) for entries, (a, _) in zip(groups.values(), merged, strict=True)]
+    found_topics = ordered_map(lambda ta: classify(taxonomy, *ta), titles_and_abstracts, workers)
+
     papers: list[Paper] = []
     by_slug: dict[str, Entry] = {}
-    for key, entries in groups.items():
-        curated = curation.papers.get(key)
-        abstract, found = _merge(entries, curated, paths)
+    for (key, entries), (abstract, found), topics in zip(groups.items(), merged, found_topics, strict=True):
         problems += found
+        curated = curation.papers.get(key)
         first = entries[0]
         slug = slugify(first.title)
         if slug in by_slug:
@@ -208,7 +216,6 @@ def build_catalogue(
                 )
             )
         by_slug[slug] = first
-        topics = classify(taxonomy, first.title, abstract)
         if curated:
             topics = _curate(topics, curated, taxonomy, first.title, abstract)
         record = metadata.records.get(key)
@@ -234,8 +241,9 @@ def build_catalogue(
     return Catalogue(tuple(listings), tuple(papers), taxonomy), problems
 
 
-def load(sources: Sources) -> Catalogue:
-    """Read and validate every input; raise InputError listing all problems at once."""
+def load(sources: Sources, workers: int = 1) -> Catalogue:
+    """Read and validate every input; raise InputError listing all problems at once. Papers
+    are classified by up to `workers` processes (parallel.py)."""
     listings, problems = read_listings(sources.seeds)
     taxonomy, found = load_taxonomy(sources.taxonomy)
     problems += found
@@ -245,7 +253,7 @@ def load(sources: Sources) -> Catalogue:
     problems += found
     if taxonomy is None or curation is None or metadata is None:
         raise InputError(problems)
-    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata)
+    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata, workers)
     problems += found
     if problems:
         raise InputError(problems)

@@ -13,6 +13,7 @@ from . import evaluate as ev
 from .build import build_docs, default_sources, related_papers, site_settings
 from .diff import compare, load_base
 from .importer import import_arxiv_ids, import_daily_papers
+from .parallel import available
 from .prcomment import render as render_comment
 from .problems import InputError, Problem
 from .topics import RELATIVE, THRESHOLD, classify, explain
@@ -118,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.command == "build":
             root = Path(args.root)
             docs = Path(args.docs) if args.docs else root / "docs"
-            report = build_docs(sources, docs, site_settings(root))
+            report = build_docs(sources, docs, site_settings(root), workers=available())
             print(summary(report.catalogue))
             print(
                 f"pages: {report.total} files, {len(report.written)} written, {len(report.deleted)} deleted, in {docs}"

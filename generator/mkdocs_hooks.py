@@ -14,7 +14,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 
-from generator.build import build_docs, default_sources, forget_cached_texts
+from generator.build import build_docs, default_sources
+from generator.parallel import available, in_child
 from generator.problems import InputError
 from generator.render import GENERATED, PageMemo, SiteSettings
 from generator.writer import OutputError
@@ -69,17 +70,25 @@ def on_pre_build(config) -> None:
         return
     settings = SiteSettings.from_config(config)
     try:
-        report = build_docs(default_sources(root), docs, settings, _LastRun.memo)
+        if _LastRun.serving:  # reuses its last run's pages and caches: in this process
+            pages, papers, written = _generate(root, docs, settings, _LastRun.memo, 1)
+        else:  # a process of its own, every core: MkDocs does not keep what it held
+            pages, papers, written = in_child(_generate, root, docs, settings, None, available())
     except InputError as e:
         raise PluginError("the listings have problems:\n" + "\n".join(str(p) for p in e.problems)) from None
     except OutputError as e:
         raise PluginError(str(e)) from None
-    _LastRun.pages = frozenset(name for name in report.names if name.endswith(".md"))
+    _LastRun.pages = pages
     if _LastRun.serving:
         _LastRun.inputs, _LastRun.docs = inputs, _fingerprint(docs)
-    else:
-        forget_cached_texts()  # only a long-lived serve reuses them; MkDocs needs the memory
-    log.info("generator: %d papers, %d files written", len(report.catalogue.papers), len(report.written))
+    log.info("generator: %d papers, %d files written", papers, written)
+
+
+def _generate(root: Path, docs: Path, settings: SiteSettings, memo: PageMemo | None, workers: int):
+    """The generated pages (docs/-relative), and how many papers and files written."""
+    report = build_docs(default_sources(root), docs, settings, memo, workers)
+    pages = frozenset(name for name in report.names if name.endswith(".md"))
+    return pages, len(report.catalogue.papers), len(report.written)
 
 
 def on_serve(server, config, builder):

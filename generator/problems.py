@@ -21,3 +21,7 @@ class InputError(Exception):
     def __init__(self, problems: list[Problem]):
         self.problems = sorted(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+    def __reduce__(self):
+        # Sent back whole from the build's own process (parallel.in_child), not as its message.
+        return type(self), (self.problems,)

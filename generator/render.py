@@ -16,7 +16,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -30,6 +30,7 @@ from .catalogue import Catalogue, Paper
 from .history import Added
 from .layout import RESERVED
 from .metadata import arxiv_base
+from .parallel import ordered_map
 from .slugs import slugify
 from .textmarkup import plain, rich
 from .topics import Topic
@@ -136,11 +137,6 @@ def paper_list(papers, prefix: str) -> Markup:
 @lru_cache(maxsize=1 << 16)  # a paper page quotes its title twice
 def _quote_all(text: str) -> str:
     return quote(text, safe="")
-
-
-def forget_cached_render() -> None:
-    summary.cache_clear()
-    _quote_all.cache_clear()
 
 
 def _environment() -> jinja2.Environment:
@@ -400,11 +396,13 @@ def render_site(
     neighbours: list[tuple[int, ...]],
     added: dict[str, Added],
     memo: PageMemo | None = None,
+    workers: int = 1,
 ) -> Iterator[tuple[str, str]]:
     """Every generated page under docs/, as (relative path, text), one at a time.
 
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
-    added[name] is when each listing entered the list (history.py)."""
+    added[name] is when each listing entered the list (history.py). Paper pages are rendered
+    by up to `workers` processes, unless a memo is kept (parallel.py)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     by_topic = catalogue.by_topic()
@@ -419,25 +417,34 @@ def render_site(
         "added": added,
     }
     paper_tpl = env.get_template("paper.html.j2")
-    # Templates are in the context too: serve watches them, and an edited one renders anew.
-    context = (
-        settings,
-        tuple((t.id, t.name) for t in topics),
-        tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*"))),
-    )
-    previous, kept = memo.start(context) if memo else ({}, None)
-    for paper, near in zip(papers, neighbours, strict=True):
-        related = tuple(papers[j] for j in near)
-        done = previous.get((paper, related))
-        if done is None:
-            body = paper_tpl.render(common, paper=paper, related=related, h1_id=paper.slug)
-            head = citation_head(paper) if paper.citable else ""
-            done = f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
-        elif memo:
-            memo.reused += 1
-        if kept is not None:
+
+    def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
+        body = paper_tpl.render(common, paper=paper, related=related, h1_id=paper.slug)
+        head = citation_head(paper) if paper.citable else ""
+        return f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
+
+    if memo is None:
+        positions = range(len(papers))
+        yield from ordered_map(
+            lambda i: paper_page(papers[i], tuple(papers[j] for j in neighbours[i])), positions, workers
+        )
+    else:
+        # Templates are in the context too: serve watches them, and an edited one renders anew.
+        context = (
+            settings,
+            tuple((t.id, t.name) for t in topics),
+            tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*"))),
+        )
+        previous, kept = memo.start(context)
+        for paper, near in zip(papers, neighbours, strict=True):
+            related = tuple(papers[j] for j in near)
+            done = previous.get((paper, related))
+            if done is None:
+                done = paper_page(paper, related)
+            else:
+                memo.reused += 1
             kept[paper, related] = done
-        yield done
+            yield done
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as
@@ -513,14 +520,22 @@ def render_site(
     )
     yield "index.md", page(home, None)
 
-    # One paper per line: readable and diffable, and each line uses json's C encoder (indent=
-    # would switch the whole file to the pure-Python one, 7x slower at 10,000 papers).
-    names = common["topic_names"]
-    lines = ",\n".join(json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True) for p in papers)
-    yield "papers.json", '{"papers": [\n' + lines + '\n], "version": 1}\n'
+    yield "papers.json", papers_json(papers, common["topic_names"])
     yield from render_feeds(env, common, catalogue, added, joined)
     if settings.site_url:
         yield "opensearch.xml", opensearch(settings)
+
+
+def papers_json(papers: Iterable[Paper], names: dict[str, Topic]) -> Iterator[str]:
+    """papers.json in pieces, one paper per line: readable and diffable, and each line uses
+    json's C encoder (indent= would switch to the pure-Python one, 7x slower at 10,000 papers).
+    Pieces, because at 100,000 papers the whole text is some 150 MB (writer.py)."""
+    yield '{"papers": [\n'
+    separator = ""
+    for p in papers:
+        yield separator + json.dumps(paper_record(p, names), ensure_ascii=False, sort_keys=True)
+        separator = ",\n"
+    yield '\n], "version": 1}\n'
 
 
 def opensearch(settings: SiteSettings) -> str:

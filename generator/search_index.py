@@ -68,11 +68,6 @@ def terms(text: str) -> tuple[str, ...]:
     return tuple(filter(None, map(_term, _SEPARATOR.split(text.lower()))))
 
 
-def forget_cached_terms() -> None:
-    terms.cache_clear()
-    _term.cache_clear()
-
-
 def key_at(term: str, depth: int) -> str:
     """The term's first `depth` characters as a shard key: "_" for any other character and for
     positions past the term's end (the worker's keyAt does the same)."""

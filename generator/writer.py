@@ -4,7 +4,8 @@ The writer keeps a manifest (``docs/.generator-manifest``) of the files it wrote
 names the site owns (see layout.py), deletes only files the manifest lists, refuses to replace a
 file it has no record of, and writes each file to a temporary name first and renames it, so a
 killed build never leaves half a page. A file is only written when its bytes change, so MkDocs'
-incremental rebuilds see only real changes.
+incremental rebuilds see only real changes. A file too large to hold twice in memory (papers.json
+at 100,000 papers) may come as pieces of text: it is compared and written as they arrive.
 
 Paths are recorded in a journal before they are first written; a build that is killed halfway
 therefore still knows, next time, which files are its own.
@@ -87,10 +88,40 @@ def _current(path: Path) -> bytes | None:
         return None
 
 
+def _temp(path: Path) -> Path:
+    return path.with_name(TEMP_PREFIX + path.name)
+
+
 def _atomic_write(path: Path, data: bytes) -> None:
-    temp = path.with_name(TEMP_PREFIX + path.name)
+    temp = _temp(path)
     temp.write_bytes(data)
     os.replace(temp, path)
+
+
+def _write_pieces(path: Path, pieces: Iterable[str], recorded: bool, journal: _Journal, rel: str) -> bool | None:
+    """Write pieces of text to path as _write writes whole contents, holding one piece at a time:
+    whether the file changed, or None if a file the generator did not write stands there."""
+    link = path.is_symlink()
+    exists = link or path.exists()
+    if exists and not recorded:
+        return None
+    if not exists:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not recorded:
+            journal.add(rel)
+    temp = _temp(path)
+    same = exists and not link
+    with open(temp, "wb") as out, open(path, "rb") if same else contextlib.nullcontext() as old:  # noqa: SIM115
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            out.write(data)
+            same = same and old.read(len(data)) == data
+        same = same and old.read(1) == b""
+    if same:
+        temp.unlink()
+        return False
+    os.replace(temp, path)  # replaces a link itself, never what it points to
+    return True
 
 
 class _Journal:
@@ -121,7 +152,10 @@ def _remove_temp_files(docs: Path, record: set[str]) -> None:
                 temp.unlink()
 
 
-def write_files(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteReport:
+Content = str | bytes | Iterable[str]  # text, bytes, or pieces of text written one after another
+
+
+def write_files(files: Iterable[tuple[str, Content]], docs: Path) -> WriteReport:
     """Write (relative path, content) pairs under docs/ and remove what the last build wrote
     that this one did not. Raises OutputError on a name written twice, on a file the
     generator did not write standing where it wants to write, and on any I/O failure."""
@@ -132,7 +166,7 @@ def write_files(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteRe
         raise OutputError(f"cannot write {where}: {e.strerror or e}") from None
 
 
-def _write(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteReport:
+def _write(files: Iterable[tuple[str, Content]], docs: Path) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
     killed_before = (docs / JOURNAL).exists()
     record = _read_record(docs)
@@ -148,8 +182,15 @@ def _write(files: Iterable[tuple[str, str | bytes]], docs: Path) -> WriteReport:
             if rel in seen:
                 raise OutputError(f"{docs / rel}: two generated pages have this name")
             seen.add(rel)
-            data = content.encode("utf-8") if isinstance(content, str) else content
             path = docs / rel
+            if not isinstance(content, str | bytes):
+                changed = _write_pieces(path, content, rel in record, journal, rel)
+                if changed is None:
+                    conflicts.append(rel)
+                elif changed:
+                    report.written.append(rel)
+                continue
+            data = content.encode("utf-8") if isinstance(content, str) else content
             existing = _current(path)
             if existing is None:
                 path.parent.mkdir(parents=True, exist_ok=True)

@@ -93,7 +93,10 @@ MUTATIONS = [
     # Paper pages kept by a long-lived process
     Mutation("memo-ignores-topic-names", "generator/render.py", "        tuple((t.id, t.name) for t in topics),\n", ""),
     Mutation(
-        "memo-ignores-settings", "generator/render.py", "    context = (\n        settings,\n", "    context = (\n"
+        "memo-ignores-settings",
+        "generator/render.py",
+        "        context = (\n            settings,\n",
+        "        context = (\n",
     ),
     Mutation(
         "memo-ignores-related",
@@ -197,8 +200,39 @@ MUTATIONS = [
     Mutation(
         "writer-not-atomic",
         "generator/writer.py",
-        "temp = path.with_name(TEMP_PREFIX + path.name)",
-        "temp = path",
+        "    return path.with_name(TEMP_PREFIX + path.name)",
+        "    return path",
+    ),
+    # Work spread over processes
+    Mutation(
+        "parallel-out-of-order",
+        "generator/parallel.py",
+        "return [fn(items[i]) for i in range(start, stop)]",
+        "return [fn(items[i]) for i in reversed(range(start, stop))]",
+    ),
+    Mutation(
+        "parallel-loses-items",
+        "generator/parallel.py",
+        "pending.append(pool.submit(_run, start, min(start + CHUNK, len(items))))",
+        "pending.append(pool.submit(_run, start, min(start + CHUNK - 1, len(items))))",
+    ),
+    Mutation(
+        "input-error-sent-as-text",
+        "generator/problems.py",
+        "return type(self), (self.problems,)",
+        "return type(self), (str(self),)",
+    ),
+    Mutation(
+        "writer-pieces-compare-prefix-only",
+        "generator/writer.py",
+        '        same = same and old.read(1) == b""\n',
+        "",
+    ),
+    Mutation(
+        "writer-pieces-no-journal",
+        "generator/writer.py",
+        "        if not recorded:\n            journal.add(rel)\n",
+        "",
     ),
     Mutation(
         "writer-no-journal", "generator/writer.py", "                journal.add(rel)\n", "                pass\n"

@@ -11,6 +11,7 @@ import pytest
 
 from benchmarks.synth import generate
 from generator import catalogue as cat
+from generator import parallel
 from generator.build import build_docs, default_sources
 from generator.layout import RESERVED
 from generator.render import PAGE_SIZE, PageMemo, SiteSettings, _letter, az_key, az_tree
@@ -167,3 +168,12 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
         build_docs(default_sources(project), fresh, settings)
         assert snapshot(project / "docs") == snapshot(fresh)
     assert 0 < memo.reused < papers
+
+
+def test_a_build_spread_over_several_processes_writes_what_a_build_in_one_writes(large, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(parallel, "CHUNK", 37)  # many tasks, finishing in any order
+    build_docs(default_sources(large), tmp_path / "one", SiteSettings(), workers=1)
+    build_docs(default_sources(large), tmp_path / "two", SiteSettings(), workers=2)
+    one, two = snapshot(tmp_path / "one"), snapshot(tmp_path / "two")
+    assert len(one) > N and one == two

@@ -162,3 +162,43 @@ def test_every_link_a_generated_page_writes_must_reach_a_page(tmp_path):
     _check_links({"papers/a.html": "index.md", "about.html": "index.md", "papers.json": "index.md"}, names, tmp_path)
     with pytest.raises(OutputError, match=r"index\.md: links to papers/b\.html, which no page provides"):
         _check_links({"papers/b.html": "index.md"}, names, tmp_path)
+
+
+def test_a_file_written_in_pieces_is_written_compared_and_owned_as_a_whole_one_is(tmp_path):
+    # papers.json comes in pieces, so 100,000 papers' worth is never held twice in memory.
+    docs, name = tmp_path / "docs", "papers.json"
+
+    def pieces(*texts: str):
+        yield from texts
+
+    assert write_files([(name, pieces("[1,", "2]\n"))], docs).written == [name]
+    assert (docs / name).read_text() == "[1,2]\n"
+    stamp = (docs / name).stat().st_mtime_ns
+    assert write_files([(name, pieces("[1", ",2]\n"))], docs).written == []  # same bytes, cut elsewhere
+    assert (docs / name).stat().st_mtime_ns == stamp
+    for text in ("[1,2]\n\n", "[1,2]", "[1,3]\n"):  # longer, shorter, different
+        assert write_files([(name, pieces(text))], docs).written == [name]
+        assert (docs / name).read_text() == text
+    assert not [p for p in docs.rglob(".generator-tmp-*")]
+
+    own = tmp_path / "own"
+    (own / name).parent.mkdir(parents=True)
+    (own / name).write_text("mine\n")
+    with pytest.raises(OutputError, match="not written by the generator"):
+        write_files([(name, pieces("[]\n"))], own)
+    assert (own / name).read_text() == "mine\n"
+
+
+def test_a_build_killed_while_writing_pieces_leaves_no_half_file_and_knows_it_is_its_own(tmp_path):
+    docs, name = tmp_path / "docs", "papers.json"
+
+    def pieces():
+        yield "[1,"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_files([(name, pieces())], docs)
+    assert not (docs / name).exists()
+    assert (docs / JOURNAL).read_text().split() == [name]
+    assert write_files([(name, iter(["[]\n"]))], docs).written == [name]
+    assert not [p for p in docs.rglob(".generator-tmp-*")]

@@ -1,0 +1,99 @@
+"""Per-paper stages on every core, and a one-shot build in a process of its own.
+
+A paper's topics, search terms and page depend on it alone.
+Workers are forked, so they start with the parent's data and are sent only ranges of
+positions; results come back in order, so the output is the same whatever the number of
+workers. A one-shot build uses them; a long-lived `mkdocs serve` does not, since it keeps
+per-text caches in its own process that workers would fill in vain. Where fork is not
+available, with one worker, or for few items, the same function runs in this process.
+
+A one-shot `mkdocs build` runs the generator in a forked process (in_child): what the generator
+held is given back to the system when that process ends, instead of staying in MkDocs' process
+while it builds the pages, so the build's peak is the larger of the two, not their sum.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import traceback
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 1000  # fewer items than this take less time than starting the workers
+CHUNK = 250  # items per task: small enough to keep every worker busy to the end
+AHEAD = 2  # tasks per worker sent ahead: results waiting for the reader stay few
+
+
+def available() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
+    """fn(item) for each item, in order, computed by up to `workers` processes. Results are
+    handed on as they are read, a few tasks ahead, never all held at once."""
+    if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(fn, items)
+        return
+    context = multiprocessing.get_context("fork")
+    # The function and items go to the workers in the fork itself: nothing is pickled but
+    # ranges of positions on the way out and results on the way back.
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(fn, items)) as pool:
+        pending: deque = deque()
+        for start in range(0, len(items), CHUNK):
+            pending.append(pool.submit(_run, start, min(start + CHUNK, len(items))))
+            if len(pending) >= AHEAD * workers:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+
+
+_job: tuple[Callable, Sequence] | None = None  # in a worker process: what it was forked to run
+
+
+def _receive(fn: Callable, items: Sequence) -> None:
+    global _job
+    _job = (fn, items)
+
+
+def _run(start: int, stop: int) -> list:
+    fn, items = _job
+    return [fn(items[i]) for i in range(start, stop)]
+
+
+def in_child(fn: Callable[..., R], *args) -> R:
+    """fn(*args), computed in a forked process and sent back; its exceptions are raised here."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return fn(*args)
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    child = context.Process(target=_answer, args=(send, fn, args))
+    child.start()
+    send.close()
+    try:
+        ok, value = receive.recv()
+    except EOFError:
+        child.join()
+        raise RuntimeError(f"the build's process ended without an answer (exit status {child.exitcode})") from None
+    finally:
+        receive.close()
+    child.join()
+    if ok:
+        return value
+    raise value
+
+
+def _answer(send, fn: Callable, args: tuple) -> None:
+    try:
+        answer = (True, fn(*args))
+    except Exception as e:
+        e.add_note("in the build's own process:\n" + traceback.format_exc())
+        answer = (False, e)
+    send.send(answer)
+    send.close()

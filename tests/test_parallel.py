@@ -1,0 +1,55 @@
+"""A one-shot build spreads per-paper work over processes: the result must be the same as in one."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from generator import parallel
+from generator.parallel import ordered_map
+from generator.problems import InputError, Problem
+
+
+def test_results_come_back_in_order_though_other_processes_compute_them():
+    items = range(3 * parallel.MIN_ITEMS)
+    found = list(ordered_map(lambda i: (i, os.getpid()), items, 2))
+    assert [i for i, _ in found] == list(items)
+    assert os.getpid() not in {pid for _, pid in found}  # the work really went elsewhere
+
+
+def test_few_items_or_one_worker_run_in_this_process():
+    for items, workers in ((range(parallel.MIN_ITEMS - 1), 4), (range(2 * parallel.MIN_ITEMS), 1)):
+        assert {pid for pid in ordered_map(lambda _: os.getpid(), items, workers)} == {os.getpid()}
+
+
+def test_a_failure_in_a_worker_reaches_the_caller():
+    def fail_at_1500(i: int) -> int:
+        if i == 1500:
+            raise ValueError("item 1500")
+        return i
+
+    with pytest.raises(ValueError, match="item 1500"):
+        list(ordered_map(fail_at_1500, range(2 * parallel.MIN_ITEMS), 2))
+
+
+def test_a_build_in_a_process_of_its_own_answers_as_if_run_here():
+    assert parallel.in_child(lambda a, b: (a + b, os.getpid()), 2, 3)[0] == 5
+    assert parallel.in_child(os.getpid) != os.getpid()
+
+
+def test_problems_found_in_a_process_of_its_own_arrive_whole():
+    problems = [Problem("seeds/b.txt", 7, "an abstract without a title"), Problem("seeds/a.txt", 3, "empty")]
+
+    def invalid():
+        raise InputError(problems)
+
+    with pytest.raises(InputError) as raised:
+        parallel.in_child(invalid)
+    assert raised.value.problems == sorted(problems)
+    assert str(raised.value) == str(InputError(problems))
+
+
+def test_a_process_that_dies_without_an_answer_is_an_error_not_a_hang():
+    with pytest.raises(RuntimeError, match="exit status 3"):
+        parallel.in_child(os._exit, 3)
