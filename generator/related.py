@@ -97,9 +97,13 @@ def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]
         lengths.append(len(counts))
     dense = np.zeros(next(running), np.uint32)
     dense[np.fromiter(vocab.values(), np.int64, len(vocab))] = np.arange(len(vocab), dtype=np.uint32)
-    term = dense[np.frombuffer(ids, np.uint32)]
-    tf = np.minimum(np.frombuffer(tfs, np.uint32), 63)
-    paper = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    # Converted a block at a time into arrays of their final size: one entry per term of every
+    # paper, these are the largest arrays here, and a whole-array expression would add another.
+    term, tf = np.empty(len(ids), np.uint32), np.empty(len(ids), np.uint8)
+    for at in range(0, len(ids), 1 << 20):
+        block = slice(at, at + (1 << 20))
+        term[block] = dense[np.frombuffer(ids, np.uint32)[block]]
+        tf[block] = np.minimum(np.frombuffer(tfs, np.uint32)[block], 63)
     del ids, tfs, dense
 
     df = np.bincount(term, minlength=len(vocab))
@@ -121,14 +125,25 @@ def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]
     column[kept] = np.arange(len(kept))
     del names
 
-    keep = column[term] >= 0
-    paper, term = paper[keep], term[keep]
-    weight = np.asarray(_LOG_TF)[tf[keep]] * idf[term]
-    order = np.lexsort((-text_rank[term], -weight, paper))
-    paper, term, weight = paper[order], term[order], weight[order]
-    rank = _rank_within(paper)
-    top = rank < TERMS_PER_PAPER
-    paper, term, weight, rank = paper[top], term[top], weight[top], rank[top]
+    # Each paper's best terms, a block of papers at a time: the sort's arrays for every term of
+    # every paper would be the largest thing the generator holds (gigabytes at 100,000 papers).
+    ends = np.cumsum(lengths)
+    tops = []
+    for first in range(0, n, CHUNK):
+        last = min(first + CHUNK, n)
+        lo, hi = (ends[first - 1] if first else 0), ends[last - 1]
+        paper = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
+        term_ = term[lo:hi]
+        keep = column[term_] >= 0
+        paper, term_ = paper[keep], term_[keep]
+        weight = np.asarray(_LOG_TF)[tf[lo:hi][keep]] * idf[term_]
+        order = np.lexsort((-text_rank[term_], -weight, paper))
+        paper, term_, weight = paper[order], term_[order], weight[order]
+        rank = _rank_within(paper)
+        top = rank < TERMS_PER_PAPER
+        tops.append((paper[top], term_[top], weight[top], rank[top]))
+    del term, tf
+    paper, term, weight, rank = (np.concatenate(parts) for parts in zip(*tops, strict=True))
     # Summed term by term in row order, as Python's sum() does: the same bits as before.
     squares = np.zeros(n)
     for r in range(TERMS_PER_PAPER):
