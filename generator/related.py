@@ -99,14 +99,14 @@ def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]
     dense[np.fromiter(vocab.values(), np.int64, len(vocab))] = np.arange(len(vocab), dtype=np.uint32)
     # Converted a block at a time into arrays of their final size: one entry per term of every
     # paper, these are the largest arrays here, and a whole-array expression would add another.
-    term, tf = np.empty(len(ids), np.uint32), np.empty(len(ids), np.uint8)
+    entry_term, entry_tf = np.empty(len(ids), np.uint32), np.empty(len(ids), np.uint8)
     for at in range(0, len(ids), 1 << 20):
         block = slice(at, at + (1 << 20))
-        term[block] = dense[np.frombuffer(ids, np.uint32)[block]]
-        tf[block] = np.minimum(np.frombuffer(tfs, np.uint32)[block], 63)
+        entry_term[block] = dense[np.frombuffer(ids, np.uint32)[block]]
+        entry_tf[block] = np.minimum(np.frombuffer(tfs, np.uint32)[block], 63)
     del ids, tfs, dense
 
-    df = np.bincount(term, minlength=len(vocab))
+    df = np.bincount(entry_term, minlength=len(vocab))
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
     kept = np.flatnonzero((df > 1) & (df <= generic))
@@ -126,23 +126,23 @@ def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]
     del names
 
     # Each paper's best terms, a block of papers at a time: the sort's arrays for every term of
-    # every paper would be the largest thing the generator holds (gigabytes at 100,000 papers).
+    # every paper would be the largest thing the generator holds (730 MB at 100,000 papers).
     ends = np.cumsum(lengths)
     tops = []
     for first in range(0, n, CHUNK):
         last = min(first + CHUNK, n)
         lo, hi = (ends[first - 1] if first else 0), ends[last - 1]
         paper = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
-        term_ = term[lo:hi]
-        keep = column[term_] >= 0
-        paper, term_ = paper[keep], term_[keep]
-        weight = np.asarray(_LOG_TF)[tf[lo:hi][keep]] * idf[term_]
-        order = np.lexsort((-text_rank[term_], -weight, paper))
-        paper, term_, weight = paper[order], term_[order], weight[order]
+        term = entry_term[lo:hi]
+        keep = column[term] >= 0
+        paper, term = paper[keep], term[keep]
+        weight = np.asarray(_LOG_TF)[entry_tf[lo:hi][keep]] * idf[term]
+        order = np.lexsort((-text_rank[term], -weight, paper))
+        paper, term, weight = paper[order], term[order], weight[order]
         rank = _rank_within(paper)
         top = rank < TERMS_PER_PAPER
-        tops.append((paper[top], term_[top], weight[top], rank[top]))
-    del term, tf
+        tops.append((paper[top], term[top], weight[top], rank[top]))
+    del entry_term, entry_tf
     paper, term, weight, rank = (np.concatenate(parts) for parts in zip(*tops, strict=True))
     # Summed term by term in row order, as Python's sum() does: the same bits as before.
     squares = np.zeros(n)

@@ -54,6 +54,12 @@ MUTATIONS = [
         "order = np.lexsort((-text_rank[term], -weight, paper))",
         "order = np.lexsort((text_rank[term], -weight, paper))",
     ),
+    Mutation(
+        "related-blocks-drop-a-term",
+        "generator/related.py",
+        "lo, hi = (ends[first - 1] if first else 0), ends[last - 1]",
+        "lo, hi = (ends[first - 1] if first else 0), ends[last - 1] - 1",
+    ),
     Mutation("related-walk-stops", "generator/related.py", "more = np.flatnonzero(rank == WALK)", "more = rank[:0]"),
     Mutation(
         "related-postings-uncut",
