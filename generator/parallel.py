@@ -4,8 +4,9 @@ A paper's topics, search terms and page depend on it alone.
 Workers are forked, so they start with the parent's data and are sent only ranges of
 positions; results come back in order, so the output is the same whatever the number of
 workers. A one-shot build uses them; a long-lived `mkdocs serve` does not, since it keeps
-per-text caches in its own process that workers would fill in vain. Where fork is not
-available, with one worker, or for few items, the same function runs in this process.
+per-text caches in its own process that workers would fill in vain. Fork is used on Linux
+only (Python's documentation calls it unsafe on macOS, and Windows has none): elsewhere, with
+one worker, or for few items, the same function runs in this process.
 
 A one-shot `mkdocs build` runs the generator in a forked process (in_child): what the generator
 held is given back to the system when that process ends, instead of staying in MkDocs' process
@@ -16,6 +17,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -35,10 +37,14 @@ def available() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
+def can_fork() -> bool:
+    return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
+
+
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     """fn(item) for each item, in order, computed by up to `workers` processes. Results are
     handed on as they are read, a few tasks ahead, never all held at once."""
-    if workers < 2 or len(items) < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
+    if workers < 2 or len(items) < MIN_ITEMS or not can_fork():
         yield from map(fn, items)
         return
     context = multiprocessing.get_context("fork")
@@ -69,7 +75,7 @@ def _run(start: int, stop: int) -> list:
 
 def in_child(fn: Callable[..., R], *args) -> R:
     """fn(*args), computed in a forked process and sent back; its exceptions are raised here."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return fn(*args)
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)

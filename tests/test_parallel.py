@@ -53,3 +53,9 @@ def test_problems_found_in_a_process_of_its_own_arrive_whole():
 def test_a_process_that_dies_without_an_answer_is_an_error_not_a_hang():
     with pytest.raises(RuntimeError, match="exit status 3"):
         parallel.in_child(os._exit, 3)
+
+
+def test_without_a_safe_fork_everything_runs_in_this_process(monkeypatch):
+    monkeypatch.setattr(parallel.sys, "platform", "darwin")
+    assert set(ordered_map(lambda _: os.getpid(), range(2 * parallel.MIN_ITEMS), 2)) == {os.getpid()}
+    assert parallel.in_child(os.getpid) == os.getpid()
