@@ -27,7 +27,7 @@ from typing import TypeVar
 T = TypeVar("T")
 R = TypeVar("R")
 
-MIN_ITEMS = 1000  # fewer items than this take less time than starting the workers
+MIN_ITEMS = 1000  # fewer items are a fraction of a second of work: not worth starting workers for
 CHUNK = 250  # items per task: small enough to keep every worker busy to the end
 AHEAD = 2  # tasks per worker sent ahead: results waiting for the reader stay few
 
