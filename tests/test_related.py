@@ -7,7 +7,7 @@ import math
 from collections import Counter, defaultdict
 from unittest.mock import patch
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator import catalogue as cat
@@ -132,6 +132,16 @@ def test_related_papers_equal_their_definition_ties_and_order_included(papers):
 
 
 @given(st.lists(_paper, max_size=40))
+# Found by Hypothesis: a term in more papers than its postings keep, so the cut decides.
+@example(
+    [
+        (["w00", "w00", "w00"], [], []),
+        ([], ["w00"] * 17, []),
+        ([], [], []),
+        (["w00", "w39"], [], ["t1"]),
+        (["w00"], [], ["t1"]),
+    ]
+)
 def test_related_papers_equal_their_definition_when_every_cut_bites(papers):
     # Small cuts make a few papers behave like a large catalogue: terms cut from papers, papers
     # from terms, several blocks, and candidates walked past the first look.
