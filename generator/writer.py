@@ -100,11 +100,10 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 def _write_pieces(path: Path, pieces: Iterable[str], recorded: bool, journal: _Journal, rel: str) -> bool | None:
     """Write pieces of text to path as _write writes whole contents, holding one piece at a time:
-    whether the file changed, or None if a file the generator did not write stands there."""
+    whether the file changed, or None if a file the generator did not write stands there. As for
+    whole contents, a file with the same bytes is left as it is, whoever wrote it."""
     link = path.is_symlink()
     exists = link or path.exists()
-    if exists and not recorded:
-        return None
     if not exists:
         path.parent.mkdir(parents=True, exist_ok=True)
         if not recorded:
@@ -120,6 +119,9 @@ def _write_pieces(path: Path, pieces: Iterable[str], recorded: bool, journal: _J
     if same:
         temp.unlink()
         return False
+    if exists and not recorded:
+        temp.unlink()
+        return None
     os.replace(temp, path)  # replaces a link itself, never what it points to
     return True
 

@@ -202,3 +202,20 @@ def test_a_build_killed_while_writing_pieces_leaves_no_half_file_and_knows_it_is
     assert (docs / JOURNAL).read_text().split() == [name]
     assert write_files([(name, iter(["[]\n"]))], docs).written == [name]
     assert not [p for p in docs.rglob(".generator-tmp-*")]
+
+
+def test_pieces_and_whole_contents_meet_a_file_already_there_alike(tmp_path):
+    # An unrecorded file with the generator's very bytes is left and adopted; one with other
+    # bytes is a conflict: the same whichever way the content comes.
+    for text, conflict in (("[1,2]\n", False), ("mine\n", True)):
+        outcomes = []
+        for how, content in (("whole", "[1,2]\n"), ("pieces", iter(["[1,", "2]\n"]))):
+            docs = tmp_path / f"{how}-{conflict}"
+            docs.mkdir()
+            (docs / "papers.json").write_text(text)
+            try:
+                outcomes.append(write_files([("papers.json", content)], docs).written)
+            except OutputError:
+                outcomes.append("conflict")
+            assert (docs / "papers.json").read_text() == text
+        assert outcomes == (["conflict"] * 2 if conflict else [[], []])
