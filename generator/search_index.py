@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections import Counter, defaultdict
+from array import array
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 from lunr.stop_word_filter import WORDS as STOP_WORDS
 
 from .catalogue import Catalogue
@@ -37,6 +39,7 @@ SPLIT_BYTES = 128 * 1024  # a larger shard is split by the next character
 FIRST_DEPTH, MAX_DEPTH = 2, 8
 MAX_WEIGHT = 26
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_BLOCK = 1024  # documents whose postings are gathered at once
 _DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -83,7 +86,7 @@ def shard_of(term: str, keys: frozenset[str]) -> str:
     raise KeyError(term)
 
 
-_WEIGHT_LETTERS = [chr(64 + w) for w in range(MAX_WEIGHT)]  # and "Z" (26) for any weight above
+_WEIGHT_LETTERS = [chr(64 + w) for w in range(MAX_WEIGHT + 1)]  # "Z" (26) for any weight above too
 
 
 def _base36(n: int) -> str:
@@ -109,9 +112,7 @@ def encode(postings: list[tuple[int, int]]) -> str:
 
 def _piece(gap: int, weight: int) -> str:
     """One posting: the gap from the previous document (none for 1), then the weight's letter."""
-    return (_GAPS[gap] if gap < len(_GAPS) else _base36(gap)) + (
-        _WEIGHT_LETTERS[weight] if weight < MAX_WEIGHT else "Z"
-    )
+    return (_GAPS[gap] if gap < len(_GAPS) else _base36(gap)) + _WEIGHT_LETTERS[min(weight, MAX_WEIGHT)]
 
 
 def decode(text: str) -> list[tuple[int, int]]:
@@ -177,28 +178,82 @@ def documents(
     return docs
 
 
+_DIGIT_BYTES = np.frombuffer(_DIGITS.encode(), dtype=np.uint8)
+
+
+def _digit_count(gaps: np.ndarray) -> np.ndarray:
+    """How many base-36 digits each gap is written with: none for 1 (see _piece)."""
+    count = (gaps > 1).astype(np.int64)
+    power = 36
+    while (more := gaps >= power).any():
+        count += more
+        power *= 36
+    return count
+
+
+def _encode_pieces(gaps: np.ndarray, weights: np.ndarray) -> tuple[memoryview, np.ndarray]:
+    """_piece for every (gap, weight) at once, in numpy: the pieces as ASCII bytes, and where
+    each piece ends in them. Per-posting Python strings cost ten times the memory of the result."""
+    digits = _digit_count(gaps)
+    ends = np.cumsum(digits + 1)
+    out = np.empty(int(ends[-1]) if len(ends) else 0, dtype=np.uint8)
+    out[ends - 1] = 64 + np.minimum(weights, MAX_WEIGHT)  # the weight's letter, A-Z
+    rest, at = gaps.copy(), ends - 2
+    for place in range(int(digits.max(initial=0))):  # digits from the last one back
+        has = digits > place
+        out[at[has]] = _DIGIT_BYTES[rest[has] % 36]
+        rest //= 36
+        at -= 1
+    return memoryview(out), ends
+
+
+def _postings(docs: list[SearchDoc]) -> dict[str, str]:
+    """Each term's encoded postings, terms in sorted order.
+
+    Documents are taken a block at a time: every (term, document, field weight) of the block
+    goes into arrays, numpy sums the weights of each (term, document) and orders them by term,
+    and each term's pieces for the block are appended to its encoded bytes. Python touches each
+    term of each block once, not each posting; a block's arrays bound the memory."""
+    ids: defaultdict[str, int] = defaultdict()
+    ids.default_factory = ids.__len__  # a term's id: the number of terms seen before it
+    encoded: list[bytearray] = []  # by term id: its postings so far
+    last = np.empty(0, dtype=np.int64)  # by term id: the last document it was in, or -1
+    count = len(docs)
+    for start in range(0, count, _BLOCK):
+        term_ids: array[int] = array("q")
+        lengths: list[int] = []
+        weights: list[int] = []
+        for doc in docs[start : start + _BLOCK]:
+            for field, field_terms in doc.fields.items():
+                term_ids.extend(map(ids.__getitem__, field_terms))
+                lengths.append(len(field_terms))
+                weights.append(FIELD_WEIGHTS[field])
+        fields_per_doc = [len(doc.fields) for doc in docs[start : start + _BLOCK]]
+        doc_of_field = np.repeat(np.arange(start, start + len(fields_per_doc)), fields_per_doc)
+        key = np.frombuffer(term_ids, dtype=np.int64) * count + np.repeat(doc_of_field, lengths)
+        pairs, which = np.unique(key, return_inverse=True)  # sorted by term id, then document
+        summed = np.bincount(which, weights=np.repeat(weights, lengths)).astype(np.int64)
+        term, doc = np.divmod(pairs, count)
+        new = len(ids) - len(last)  # terms first seen in this block
+        last = np.concatenate([last, np.full(new, -1, dtype=np.int64)])
+        encoded.extend(bytearray() for _ in range(new))
+        first = np.flatnonzero(np.diff(term, prepend=-1))  # where each term's postings begin
+        final = np.append(first[1:], len(term)) - 1  # and end
+        previous = np.empty_like(doc)
+        previous[1:] = doc[:-1]
+        previous[first] = last[term[first]]
+        gap = doc - previous
+        last[term[final]] = doc[final]
+        pieces, ends = _encode_pieces(gap, summed)
+        starts = (ends - 1 - _digit_count(gap))[first].tolist()
+        for term_id, begin, end in zip(term[first].tolist(), starts, ends[final].tolist(), strict=True):
+            encoded[term_id] += pieces[begin:end]
+    return {term: encoded[ids[term]].decode("ascii") for term in sorted(ids)}
+
+
 def build_index(docs: list[SearchDoc]) -> dict[str, str]:
     """Relative path under docs/ -> script text."""
-    # Documents come in order, so each term's postings are encoded as they arrive, into a
-    # growing byte string: a dict per term of every (document, weight) took over a gigabyte
-    # at 100,000 papers.
-    growing: dict[str, bytearray] = {}
-    last: dict[str, int] = {}
-    for i, doc in enumerate(docs):
-        weights: Counter[str] = Counter()
-        for field, field_terms in doc.fields.items():
-            weight = FIELD_WEIGHTS[field]
-            for term, count in Counter(field_terms).items():
-                weights[term] += weight * count
-        for term, weight in weights.items():
-            piece = _piece(i - last.get(term, -1), weight)
-            last[term] = i
-            if term in growing:
-                growing[term] += piece.encode()
-            else:
-                growing[term] = bytearray(piece.encode())
-    del last
-    encoded = {term: growing.pop(term).decode() for term in sorted(growing)}
+    encoded = _postings(docs)
     shards = _split(encoded, FIRST_DEPTH)
     files = {f"search/t/{key}.js": _script("__searchShard", key, terms) for key, terms in sorted(shards.items())}
     for start in range(0, len(docs), DOC_CHUNK):

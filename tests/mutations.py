@@ -319,14 +319,39 @@ MUTATIONS = [
     Mutation(
         "search-index-first-gap",
         "generator/search_index.py",
-        "_piece(i - last.get(term, -1), weight)",
-        "_piece(i - last.get(term, 0), weight)",
+        "np.full(new, -1, dtype=np.int64)",
+        "np.full(new, 0, dtype=np.int64)",
     ),
     Mutation(
         "search-index-weight-cap",
         "generator/search_index.py",
-        'if weight < MAX_WEIGHT else "Z"\n',
-        'if weight < MAX_WEIGHT else "Y"\n',
+        "64 + np.minimum(weights, MAX_WEIGHT)",
+        "64 + np.minimum(weights, MAX_WEIGHT - 1)",
+    ),
+    Mutation(
+        "search-index-blocks-forget-last-document",
+        "generator/search_index.py",
+        "previous[first] = last[term[first]]",
+        "previous[first] = -1",
+    ),
+    Mutation("search-index-digits-wrong-base", "generator/search_index.py", "rest //= 36", "rest //= 10"),
+    Mutation(
+        "search-index-weights-per-field-once",
+        "generator/search_index.py",
+        "np.bincount(which, weights=np.repeat(weights, lengths))",
+        "np.bincount(which)",
+    ),
+    Mutation(
+        "markup-url-loses-its-first-letter",
+        "generator/textmarkup.py",
+        "_split_url(m.group())",
+        '_split_url(m.group("url"))',
+    ),
+    Mutation(
+        "summary-sentence-loses-its-stop",
+        "generator/render.py",
+        "[s + end for s, end in",
+        "[s for s, end in",
     ),
     # Bounded rewrites when a paper is added
     Mutation(

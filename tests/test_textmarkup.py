@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from generator.render import summary
+import re
+
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from generator.render import sentences, summary
 from generator.textmarkup import plain, rich
 
 
@@ -38,3 +43,10 @@ def test_a_summary_is_the_sentence_that_says_what_the_paper_does():
     )
     assert summary(abstract) == "We propose Tiny, a 45% smaller model."
     assert summary("Only background here. Nothing more.") == "Only background here."
+
+
+@given(st.text(alphabet=".!?aA \n", max_size=20))
+@example("One. Two!  Three?\nFour. five. .  Six")
+def test_sentences_end_at_a_stop_followed_by_space_and_a_capital(text):
+    # The rule as first written: split the spaces after the stop, keep the stop with its sentence.
+    assert sentences(text) == re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
