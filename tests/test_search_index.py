@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import shutil
 import subprocess
@@ -16,6 +17,7 @@ from generator import search_index
 from generator.render import summary
 from generator.search_index import (
     DOC_CHUNK,
+    FIELD_WEIGHTS,
     SPLIT_BYTES,
     SearchDoc,
     build_index,
@@ -92,6 +94,39 @@ def test_a_shard_holds_only_terms_with_its_prefix(seed_index):
 def test_postings_survive_their_compact_encoding(postings):
     postings = sorted(postings)
     assert decode(encode(postings)) == [(d, min(w, 26)) for d, w in postings]
+
+
+def test_every_term_lists_each_document_it_is_in_with_its_weighted_count():
+    # Documents over several of the index's blocks, words from common to rare (gaps between
+    # documents of one to four base-36 digits), repeated in a field and spread over fields.
+    rng = random.Random(7)
+    words = [f"w{n}" for n in range(3000)]
+    docs = [
+        SearchDoc(
+            f"papers/p{i}.html",
+            "t",
+            "e",
+            {
+                field: tuple(rng.choice(words[: rng.choice((5, 60, 3000))]) for _ in range(rng.randrange(12)))
+                for field in ("title", "text", "topics")
+            },
+        )
+        for i in range(3000)
+    ]
+    docs[2999].fields["text"] = ("w-rare",)
+    docs[0].fields["text"] = ("w-rare",) * 30
+    expected: dict[str, list[tuple[int, int]]] = {}
+    for i, doc in enumerate(docs):
+        weights: dict[str, int] = {}
+        for field, field_terms in doc.fields.items():
+            for t in field_terms:
+                weights[t] = weights.get(t, 0) + FIELD_WEIGHTS[field]
+        for t, w in weights.items():
+            expected.setdefault(t, []).append((i, min(w, 26)))
+    shards = shards_of(build_index(docs))
+    found = {t: decode(postings) for shard in shards.values() for t, postings in shard.items()}
+    assert found == expected
+    assert expected["w-rare"] == [(0, 26), (2999, 1)]
 
 
 def test_no_shard_grows_with_the_catalogue_and_common_words_stay_small():
