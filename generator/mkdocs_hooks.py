@@ -10,6 +10,7 @@ from pathlib import Path
 from types import MethodType
 from urllib.parse import urlsplit
 
+import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
@@ -33,6 +34,23 @@ class _LastRun:
     in_nav: frozenset[str] = frozenset()  # pages in the navigation (not rendered by shape)
     shapes = None  # this build's _Shapes
     memo: PageMemo | None = None  # paper pages of the last run, while serving
+    compiled: jinja2.BytecodeCache | None = None  # the theme's templates, while serving
+
+
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """The theme's templates compiled once per serve: MkDocs makes a new Jinja environment for
+    every build, which compiled all of Material's templates again (about 0.5 s). Jinja checks
+    each template's source against the compiled one's, so an edited template is compiled anew."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.compiled:
+            bucket.bytecode_from_string(self.compiled[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
 
 
 def _fingerprint(*paths: Path) -> tuple:
@@ -56,6 +74,7 @@ def on_startup(command, dirty) -> None:
     # Only a long-lived `mkdocs serve` can reuse a run; a one-shot build skips the bookkeeping.
     _LastRun.serving = command == "serve"
     _LastRun.memo = PageMemo() if _LastRun.serving else None
+    _LastRun.compiled = _CompiledTemplates() if _LastRun.serving else None
 
 
 def on_pre_build(config) -> None:
@@ -225,6 +244,8 @@ class _Shapes:
 def on_env(env, config, files):
     """Generated pages outside the navigation ask for SHAPED: Material's main.html, rendered
     once per shape of page (see _Shapes)."""
+    if _LastRun.compiled is not None:
+        env.bytecode_cache = _LastRun.compiled
     get_template = env.get_template
     shapes = _LastRun.shapes = _Shapes(get_template("main.html"))
 

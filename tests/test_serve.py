@@ -87,3 +87,13 @@ def test_an_edited_listing_an_edited_taxonomy_and_a_new_listing_show_while_servi
 
     (project / "seeds" / "001_b.txt").write_text(listing(("A Brand New Paper on Agents", ABSTRACT), date="Mar 2"))
     assert _wait_for(base + "index.html", "A Brand New Paper on Agents")
+
+    # Serve keeps the theme's compiled templates between builds: an edited one is compiled
+    # anew, and the pages rebuilt after it use it (--dirty rebuilds the pages that changed).
+    main = project / "overrides" / "main.html"
+    main.write_text(
+        main.read_text().replace("{% block extrahead %}", '{% block extrahead %}<meta name="edited-theme">')
+    )
+    (project / "seeds" / "000_a.txt").write_text(listing((TITLE, TEXT + " Edited with the theme."), date="Mar 1"))
+    assert _wait_for(page, "Edited with the theme")
+    assert '<meta name="edited-theme">' in _get(page)
