@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
+from typing import TypeVar
 
 from . import catalogue as cat
 from .history import listing_dates
-from .parallel import ordered_map
+from .parallel import MIN_ITEMS, Later, ordered_map
 from .related import related
-from .render import PageMemo, SiteSettings, render_site, summary
+from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
 from .search_index import build_index, documents, terms
 from .textmarkup import plain
 from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
+T = TypeVar("T")
 STATIC = PACKAGE / "static"
 
 
@@ -98,6 +100,11 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
 
 
+def _later(make: Callable[[], Iterable[T]]) -> Iterator[T]:
+    """The items of make(), made when the first is asked for."""
+    yield from make()
+
+
 def build_docs(
     sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None, workers: int = 1
 ) -> BuildReport:
@@ -111,14 +118,18 @@ def build_docs(
     catalogue = cat.load(sources, workers)
     # Each paper's terms, computed once: related papers and the search index both use them.
     paper_terms = paper_terms_of(catalogue, workers)
-    neighbours = related_papers(catalogue, paper_terms)
     links: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
-    files = chain(
-        _collect_links(render_site(catalogue, settings, neighbours, dates, memo, workers), links),
-        static_files(),
-        build_index(documents(catalogue, summary, paper_terms)).items(),
-    )
-    report = write_files(files, docs)
+    # Related papers take one core for seconds; only the paper pages show them, so with cores
+    # to spare they are found in a process of their own while the other pages are written.
+    wanted = workers > 1 and len(catalogue.papers) >= MIN_ITEMS
+    with Later(related_papers, catalogue, paper_terms, wanted=wanted) as neighbours:
+        files = chain(
+            render_lists(catalogue, settings, dates),
+            static_files(),
+            _later(lambda: build_index(documents(catalogue, summary, paper_terms)).items()),
+            _later(lambda: render_papers(catalogue, settings, neighbours.result(), dates, memo, workers)),
+        )
+        report = write_files(_collect_links(files, links), docs)
     _check_links(links, report.names, docs)
     return BuildReport(catalogue, report.written, report.deleted, report.total, report.names)

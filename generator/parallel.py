@@ -75,24 +75,53 @@ def _run(start: int, stop: int) -> list:
 
 def in_child(fn: Callable[..., R], *args) -> R:
     """fn(*args), computed in a forked process and sent back; its exceptions are raised here."""
-    if not can_fork():
-        return fn(*args)
-    context = multiprocessing.get_context("fork")
-    receive, send = context.Pipe(duplex=False)
-    child = context.Process(target=_answer, args=(send, fn, args))
-    child.start()
-    send.close()
-    try:
-        ok, value = receive.recv()
-    except EOFError:
-        child.join()
-        raise RuntimeError(f"the build's process ended without an answer (exit status {child.exitcode})") from None
-    finally:
-        receive.close()
-    child.join()
-    if ok:
-        return value
-    raise value
+    with Later(fn, *args) as later:
+        return later.result()
+
+
+class Later:
+    """fn(*args), computed in a forked process while this one goes on with other work; result()
+    waits for it and returns it (or raises its exception). Without fork, or when not `wanted`,
+    result() computes it here. Leaving the `with` block ends a child whose answer was not taken.
+    """
+
+    def __init__(self, fn: Callable[..., R], *args, wanted: bool = True):
+        self._call = (fn, args)
+        self._child = self._receive = None
+        if wanted and can_fork():
+            context = multiprocessing.get_context("fork")
+            self._receive, send = context.Pipe(duplex=False)
+            self._child = context.Process(target=_answer, args=(send, fn, args))
+            self._child.start()
+            send.close()
+
+    def result(self) -> R:
+        if self._child is None:
+            fn, args = self._call
+            return fn(*args)
+        try:
+            ok, value = self._receive.recv()
+        except EOFError:
+            self._child.join()
+            raise RuntimeError(
+                f"the build's process ended without an answer (exit status {self._child.exitcode})"
+            ) from None
+        finally:
+            self._receive.close()
+        self._child.join()
+        self._child = None
+        if ok:
+            return value
+        raise value
+
+    def __enter__(self) -> Later:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._child is not None:  # not asked for: the work is not needed
+            self._child.kill()
+            self._child.join()
+            self._receive.close()
 
 
 def _answer(send, fn: Callable, args: tuple) -> None:

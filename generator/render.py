@@ -148,6 +148,8 @@ def _quote_all(text: str) -> str:
     return quote(text, safe="")
 
 
+@lru_cache(maxsize=1)  # one per process: serve rebuilds reuse the compiled templates (Jinja
+# checks each template's file for changes before it uses it)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -412,12 +414,15 @@ def render_site(
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
     added[name] is when each listing entered the list (history.py). Paper pages are rendered
     by up to `workers` processes, unless a memo is kept (parallel.py)."""
-    env = _environment()
-    topics = catalogue.taxonomy.topics
+    yield from render_papers(catalogue, settings, neighbours, added, memo, workers)
+    yield from render_lists(catalogue, settings, added)
+
+
+def _common(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added]) -> dict:
+    """What every template may use."""
     by_topic = catalogue.by_topic()
-    papers = catalogue.papers
-    by_slug = {p.slug: p for p in papers}
-    common = {
+    topics = catalogue.taxonomy.topics
+    return {
         "catalogue": catalogue,
         "topics": topics,
         "topic_names": catalogue.taxonomy.by_id(),
@@ -425,6 +430,21 @@ def render_site(
         "settings": settings,
         "added": added,
     }
+
+
+def render_papers(
+    catalogue: Catalogue,
+    settings: SiteSettings,
+    neighbours: list[tuple[int, ...]],
+    added: dict[str, Added],
+    memo: PageMemo | None = None,
+    workers: int = 1,
+) -> Iterator[tuple[str, str]]:
+    """The paper pages (see render_site)."""
+    env = _environment()
+    topics = catalogue.taxonomy.topics
+    papers = catalogue.papers
+    common = _common(catalogue, settings, added)
     paper_tpl = env.get_template("paper.html.j2")
 
     def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
@@ -437,23 +457,35 @@ def render_site(
         yield from ordered_map(
             lambda i: paper_page(papers[i], tuple(papers[j] for j in neighbours[i])), positions, workers
         )
-    else:
-        # Templates are in the context too: serve watches them, and an edited one renders anew.
-        context = (
-            settings,
-            tuple((t.id, t.name) for t in topics),
-            tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*"))),
-        )
-        previous, kept = memo.start(context)
-        for paper, near in zip(papers, neighbours, strict=True):
-            related = tuple(papers[j] for j in near)
-            done = previous.get((paper, related))
-            if done is None:
-                done = paper_page(paper, related)
-            else:
-                memo.reused += 1
-            kept[paper, related] = done
-            yield done
+        return
+    # Templates are in the context too: serve watches them, and an edited one renders anew.
+    context = (
+        settings,
+        tuple((t.id, t.name) for t in topics),
+        tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*"))),
+    )
+    previous, kept = memo.start(context)
+    for paper, near in zip(papers, neighbours, strict=True):
+        related = tuple(papers[j] for j in near)
+        done = previous.get((paper, related))
+        if done is None:
+            done = paper_page(paper, related)
+        else:
+            memo.reused += 1
+        kept[paper, related] = done
+        yield done
+
+
+def render_lists(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added]) -> Iterator[tuple[str, str]]:
+    """Every generated page but the papers' own: topics, A–Z, listings, home, feeds and
+    papers.json (see render_site). They do not show related papers, so they need not wait for
+    them."""
+    env = _environment()
+    topics = catalogue.taxonomy.topics
+    by_topic = catalogue.by_topic()
+    papers = catalogue.papers
+    by_slug = {p.slug: p for p in papers}
+    common = _common(catalogue, settings, added)
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as

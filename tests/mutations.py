@@ -101,8 +101,8 @@ MUTATIONS = [
     Mutation(
         "memo-ignores-settings",
         "generator/render.py",
-        "        context = (\n            settings,\n",
-        "        context = (\n",
+        "    context = (\n        settings,\n",
+        "    context = (\n",
     ),
     Mutation(
         "memo-ignores-related",
@@ -306,6 +306,13 @@ MUTATIONS = [
         "generator/importer.py",
         '        record["authors"] = list(p.authors)\n',
         "        pass\n",
+    ),
+    Mutation("later-never-elsewhere", "generator/parallel.py", "if wanted and can_fork():", "if False:"),
+    Mutation(
+        "later-left-running",
+        "generator/parallel.py",
+        "            self._child.kill()\n            self._child.join()\n",
+        "            pass\n",
     ),
     # Search index splitting and encoding
     Mutation("search-no-split", "generator/search_index.py", "if size > SPLIT_BYTES and depth < MAX_DEPTH", "if False"),

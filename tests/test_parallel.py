@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -59,3 +60,30 @@ def test_without_a_safe_fork_everything_runs_in_this_process(monkeypatch):
     monkeypatch.setattr(parallel.sys, "platform", "darwin")
     assert set(ordered_map(lambda _: os.getpid(), range(2 * parallel.MIN_ITEMS), 2)) == {os.getpid()}
     assert parallel.in_child(os.getpid) == os.getpid()
+
+
+def test_work_done_later_elsewhere_runs_while_this_process_goes_on(tmp_path):
+    started = tmp_path / "started"
+
+    def slow(path):
+        path.write_text(str(os.getpid()))
+        return "answer"
+
+    with parallel.Later(slow, started) as later:
+        for _ in range(500):  # this process is free meanwhile, and the other one has begun
+            if started.exists():
+                break
+            time.sleep(0.01)
+        assert started.exists() and started.read_text() != str(os.getpid())
+        assert later.result() == "answer"
+
+
+def test_work_not_wanted_elsewhere_is_done_here_when_asked_for():
+    with parallel.Later(os.getpid, wanted=False) as later:
+        assert later.result() == os.getpid()
+
+
+def test_work_never_asked_for_ends_with_its_block(tmp_path):
+    with parallel.Later(time.sleep, 60) as later:
+        child = later._child
+    assert not child.is_alive()  # a build that failed does not leave work running behind it
