@@ -315,6 +315,12 @@ MUTATIONS = [
         "            pass\n",
     ),
     # Search index splitting and encoding
+    Mutation(
+        "terms-hyphen-joins-words",
+        "generator/search_index.py",
+        'text.lower().replace("-", " ").split()',
+        "text.lower().split()",
+    ),
     Mutation("search-no-split", "generator/search_index.py", "if size > SPLIT_BYTES and depth < MAX_DEPTH", "if False"),
     Mutation(
         "search-worker-no-prefix-shards",

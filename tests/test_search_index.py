@@ -27,6 +27,7 @@ from generator.search_index import (
     shard_of,
     terms,
 )
+from generator.stemmer import stem
 
 from .conftest import FIXTURES, ROOT, SEED_FIXTURE
 
@@ -61,6 +62,16 @@ def test_index_terms_equal_lunr_js_terms_for_every_word_of_the_seeds():
     result = subprocess.run([node, "-e", PIPELINE_JS, str(LUNR)], input=text, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert list(terms(text)) == json.loads(result.stdout)
+
+
+@given(st.text(alphabet="aB-.' \t\n\u00a0\u2028\x1c\x85\u3000\ufeff", max_size=30))
+def test_words_are_split_at_runs_of_white_space_and_hyphens_as_first_written(text):
+    as_written = []
+    for token in re.split(r"[\s\-]+", text.lower()):
+        token = re.sub(r"^\W+|\W+$", "", token, flags=re.ASCII)
+        if token and token not in search_index._STOP:
+            as_written.append(stem(token))
+    assert terms(text) == tuple(as_written)
 
 
 def test_every_index_file_is_a_script_so_it_loads_from_disk(seed_index):
