@@ -20,8 +20,8 @@ from .textmarkup import plain
 from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
-T = TypeVar("T")
 STATIC = PACKAGE / "static"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,9 @@ one worker, or for few items, the same function runs in this process.
 
 A one-shot `mkdocs build` runs the generator in a forked process (in_child): what the generator
 held is given back to the system when that process ends, instead of staying in MkDocs' process
-while it builds the pages, so the build's peak is the larger of the two, not their sum.
+while it builds the pages, so the build's peak is the larger of the two, not their sum. Within
+it, work that only later stages need (related papers) may run in a forked process beside the
+others (Later).
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ class Later:
         except EOFError:
             self._child.join()
             raise RuntimeError(
-                f"the build's process ended without an answer (exit status {self._child.exitcode})"
+                f"a process of the build ended without an answer (exit status {self._child.exitcode})"
             ) from None
         finally:
             self._receive.close()
@@ -128,7 +130,7 @@ def _answer(send, fn: Callable, args: tuple) -> None:
     try:
         answer = (True, fn(*args))
     except Exception as e:
-        e.add_note("in the build's own process:\n" + traceback.format_exc())
+        e.add_note("in a process of the build's own:\n" + traceback.format_exc())
         answer = (False, e)
     send.send(answer)
     send.close()

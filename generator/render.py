@@ -148,8 +148,9 @@ def _quote_all(text: str) -> str:
     return quote(text, safe="")
 
 
-@lru_cache(maxsize=1)  # one per process: serve rebuilds reuse the compiled templates (Jinja
-# checks each template's file for changes before it uses it)
+# One per process: serve's rebuilds reuse the compiled templates (Jinja checks each template's
+# file for changes before it uses it, so an edited one is compiled again).
+@lru_cache(maxsize=1)
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
