@@ -314,6 +314,12 @@ MUTATIONS = [
         "            self._child.kill()\n            self._child.join()\n",
         "            pass\n",
     ),
+    Mutation(
+        "listing-control-precheck-misses-lone-cr",
+        "generator/listings.py",
+        '_MAYBE_CONTROL = re.compile(r"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]")',
+        '_MAYBE_CONTROL = re.compile(r"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]")',
+    ),
     # Search index splitting and encoding
     Mutation(
         "terms-hyphen-joins-words",

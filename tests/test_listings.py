@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.listings import parse_date, parse_listing, read_listings
 
@@ -178,3 +182,17 @@ def test_a_listing_that_is_a_symbolic_link_is_refused(tmp_path):
     (tmp_path / "seeds" / "000_a.txt").symlink_to(secret)
     listings, problems = read_listings(tmp_path / "seeds")
     assert listings == [] and any("may not be a symbolic link" in p.message for p in problems)
+
+
+@given(st.text(alphabet="a\n\r\x07\x85\x0c\t", max_size=30))
+def test_every_control_character_is_named_with_its_line_and_line_ends_are_not(text):
+    _, problems = parse_listing(("A Paper\n\n" + text).encode(), "seeds/000_a.txt")
+    found = [(p.line, p.message) for p in problems if "control character" in p.message]
+    # The rule as first written: one problem per line with a control character or a lone \r.
+    expected, lines = [], set()
+    for m in re.finditer(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|\r(?!\n)", "A Paper\n\n" + text):
+        line = ("A Paper\n\n" + text).count("\n", 0, m.start()) + 1
+        if line not in lines:
+            lines.add(line)
+            expected.append((line, f"control character U+{ord(m.group(0)):04X} in text"))
+    assert found == expected
