@@ -97,8 +97,16 @@ def _is_blank(line: str) -> bool:
     return all(c.isspace() or unicodedata.category(c) == "Cf" for c in stripped)
 
 
+_ODD_SPACE = re.compile(r"[^\S ]")  # white space but the plain space: tabs, no-break spaces ...
+
+
 def _clean(line: str) -> str:
-    return " ".join(line.split())
+    """The line with each run of white space one space, and none at its ends."""
+    # Most lines are clean already; these checks are scans in C, where splitting a long
+    # abstract into words and joining them again was the most of reading a listing.
+    if "  " in line or line[:1].isspace() or line[-1:].isspace() or _ODD_SPACE.search(line):
+        return " ".join(line.split())
+    return line
 
 
 def _date_like(text: str) -> bool:

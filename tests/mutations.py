@@ -320,6 +320,12 @@ MUTATIONS = [
         '_MAYBE_CONTROL = re.compile(r"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]")',
         '_MAYBE_CONTROL = re.compile(r"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]")',
     ),
+    Mutation(
+        "listing-clean-keeps-double-spaces",
+        "generator/listings.py",
+        'if "  " in line or line[:1].isspace()',
+        "if line[:1].isspace()",
+    ),
     # Search index splitting and encoding
     Mutation(
         "terms-hyphen-joins-words",

@@ -196,3 +196,10 @@ def test_every_control_character_is_named_with_its_line_and_line_ends_are_not(te
             lines.add(line)
             expected.append((line, f"control character U+{ord(m.group(0)):04X} in text"))
     assert found == expected
+
+
+@given(st.text(alphabet="a b\t\u00a0\u2028\x1c\u3000", max_size=20))
+def test_a_line_reads_with_each_run_of_white_space_as_one_space(line):
+    from generator.listings import _clean
+
+    assert _clean(line) == " ".join(line.split())
