@@ -179,25 +179,31 @@ def _postings(vectors: sparse.csr_array) -> sparse.csr_array:
 
 
 class _Topics:
-    """Papers' topics as numbers: the main one, and all of them padded to one width."""
+    """Papers' topics as numbers: the main one, and all of them as bits of a mask, so the topics
+    two papers share are counted by one AND and a population count per 64 topics."""
 
     def __init__(self, topic_lists: Sequence[Sequence[str]]):
         ids: dict[str, int] = {}
-        width = max((len(set(t)) for t in topic_lists), default=0) or 1
-        self.all = np.full((len(topic_lists), width), -1, np.int64)
+        self.main = np.full(len(topic_lists), -1, np.int64)
+        masks = []
         for i, topics in enumerate(topic_lists):
-            unique = list(dict.fromkeys(topics))
-            self.all[i, : len(unique)] = [ids.setdefault(t, len(ids)) for t in unique]
-        self.main = self.all[:, 0]
+            mask = 0
+            for t in topics:
+                mask |= 1 << ids.setdefault(t, len(ids))
+            if topics:
+                self.main[i] = ids[topics[0]]
+            masks.append(mask)
+        words = max(1, (len(ids) + 63) // 64)
+        self.masks = np.array(
+            [[(m >> (64 * w)) & 0xFFFF_FFFF_FFFF_FFFF for w in range(words)] for m in masks], np.uint64
+        ).reshape(len(masks), words)
 
     def bonus(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Similarity added for sharing topics: MAIN_TOPIC for the same main topic, SHARED_TOPIC
         for each other shared one; nothing when either paper has no topic."""
         shared = np.zeros(len(a), np.int64)
-        for x in range(self.all.shape[1]):
-            ta = self.all[a, x]
-            for y in range(self.all.shape[1]):
-                shared += (ta >= 0) & (ta == self.all[b, y])
+        for w in range(self.masks.shape[1]):
+            shared += np.bitwise_count(self.masks[a, w] & self.masks[b, w])
         same = self.main[a] == self.main[b]
         bonus = MAIN_TOPIC * same + SHARED_TOPIC * (shared - same)
         bonus[(self.main[a] < 0) | (self.main[b] < 0)] = 0.0

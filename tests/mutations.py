@@ -67,6 +67,18 @@ MUTATIONS = [
         "top = _rank_within(term) < PAPERS_PER_TERM",
         "top = _rank_within(term) < PAPERS_PER_TERM * 2",
     ),
+    Mutation(
+        "related-topic-masks-first-word-only",
+        "generator/related.py",
+        "for w in range(self.masks.shape[1]):",
+        "for w in range(1):",
+    ),
+    Mutation(
+        "related-shared-topics-uncounted",
+        "generator/related.py",
+        "np.bitwise_count(self.masks[a, w] & self.masks[b, w])",
+        "np.bitwise_count(self.masks[a, w] & 0)",
+    ),
     Mutation("related-no-topic-bonus", "generator/related.py", "MAIN_TOPIC = 0.12", "MAIN_TOPIC = 0.0"),
     # Topic pages and classification
     Mutation(

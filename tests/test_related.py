@@ -7,6 +7,7 @@ import math
 from collections import Counter, defaultdict
 from unittest.mock import patch
 
+import numpy as np
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -156,3 +157,21 @@ def test_related_papers_equal_their_definition_on_the_seeds_at_full_size():
     papers = papers * (R.CHUNK // len(papers) + 2)
     papers = [(t, a, topics) for t, a, topics in papers]
     assert related(papers) == reference_related(papers)
+
+
+@given(st.lists(st.lists(st.integers(0, 140), max_size=5), min_size=2, max_size=12))
+@example([[5 * i + k for k in range(5)] for i in range(28)] + [[139, 2, 70], [70, 139], [2, 139]])
+def test_the_topic_bonus_counts_shared_topics_however_many_the_taxonomy_has(lists):
+    # Over 64 topics in all (the example has 140): the masks span several 64-bit words.
+    topic_lists = [tuple(dict.fromkeys(f"t{n}" for n in topics)) for topics in lists]
+    numbered = R._Topics(topic_lists)
+    a = np.repeat(np.arange(len(lists)), len(lists))
+    b = np.tile(np.arange(len(lists)), len(lists))
+    expected = [
+        _topic_bonus(
+            (topic_lists[i][0] if topic_lists[i] else None, set(topic_lists[i])),
+            (topic_lists[j][0] if topic_lists[j] else None, set(topic_lists[j])),
+        )
+        for i, j in zip(a.tolist(), b.tolist(), strict=True)
+    ]
+    assert numbered.bonus(a, b).tolist() == expected
