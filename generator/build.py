@@ -31,6 +31,8 @@ class BuildReport:
     deleted: list[str]
     total: int
     names: frozenset[str]  # every generated file, docs/-relative
+    # Each generated page's front matter line, so MkDocs need not open every page twice.
+    headers: dict[str, str]
 
 
 def default_sources(root: Path) -> cat.Sources:
@@ -80,10 +82,14 @@ _HREF = re.compile(r'href="([^"]*)"')
 _EXTERNAL = ("#", "https://", "http://", "mailto:")
 
 
-def _collect_links(pages: Iterable[tuple[str, str]], links: dict[str, str]) -> Iterator[tuple[str, str]]:
-    """Pass pages on, noting every local address they link to (and the first page that does)."""
+def _collect(
+    pages: Iterable[tuple[str, str]], links: dict[str, str], headers: dict[str, str]
+) -> Iterator[tuple[str, str]]:
+    """Pass pages on, noting every local address they link to (and the first page that does)
+    and each page's front matter line (render.page)."""
     for rel, text in pages:
         if rel.endswith(".md"):
+            headers[rel] = text[4 : text.find("\n", 4)] if text.startswith("---\n") else ""
             folder = posixpath.dirname(rel)
             for url in _HREF.findall(text):
                 if url and not url.startswith(_EXTERNAL):
@@ -119,6 +125,7 @@ def build_docs(
     # Each paper's terms, computed once: related papers and the search index both use them.
     paper_terms = paper_terms_of(catalogue, workers)
     links: dict[str, str] = {}
+    headers: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
     # Related papers take one core for seconds; only the paper pages show them, so with cores
     # to spare they are found in a process of their own while the other pages are written.
@@ -130,6 +137,6 @@ def build_docs(
             _later(lambda: build_index(documents(catalogue, summary, paper_terms)).items()),
             _later(lambda: render_papers(catalogue, settings, neighbours.result(), dates, memo, workers)),
         )
-        report = write_files(_collect_links(files, links), docs)
+        report = write_files(_collect(files, links, headers), docs)
     _check_links(links, report.names, docs)
-    return BuildReport(catalogue, report.written, report.deleted, report.total, report.names)
+    return BuildReport(catalogue, report.written, report.deleted, report.total, report.names, headers)

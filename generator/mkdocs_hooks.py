@@ -30,7 +30,7 @@ class _LastRun:
     serving = False
     inputs: tuple | None = None
     docs: tuple | None = None
-    pages: frozenset[str] = frozenset()  # the generated pages, docs/-relative
+    pages: dict[str, str] = {}  # the generated pages, docs/-relative -> their front matter line
     in_nav: frozenset[str] = frozenset()  # pages in the navigation (not rendered by shape)
     shapes = None  # this build's _Shapes
     memo: PageMemo | None = None  # paper pages of the last run, while serving
@@ -104,9 +104,10 @@ def on_pre_build(config) -> None:
 
 
 def _generate(root: Path, docs: Path, settings: SiteSettings, memo: PageMemo | None, workers: int):
-    """The generated pages (docs/-relative), and how many papers and files written."""
+    """The generated pages (docs/-relative) with their front matter lines, and how many papers
+    and files written."""
     report = build_docs(default_sources(root), docs, settings, memo, workers)
-    pages = frozenset(name for name in report.names if name.endswith(".md"))
+    pages = report.headers
     return pages, len(report.catalogue.papers), len(report.written)
 
 
@@ -284,28 +285,33 @@ def on_page_markdown(markdown, page, config, files):
     return markdown
 
 
-def _generated(page) -> tuple[dict, str]:
-    """A generated page's header and body: the header is one line of JSON, the body HTML
-    (render.page)."""
-    text = page.file.content_string
-    header, found, body = text.removeprefix("---\n").partition("\n---\n")
-    try:
-        meta = json.loads(header) if found and text.startswith("---\n") else None
-    except ValueError:
-        meta = None
-    if not isinstance(meta, dict) or not isinstance(meta.get(GENERATED), dict):
-        raise PluginError(
-            f"{page.file.src_uri}: the generated page's header is broken; run the build again to rewrite it"
-        )
-    return meta, body
+def _broken(page) -> PluginError:
+    return PluginError(f"{page.file.src_uri}: the generated page's header is broken; run the build again to rewrite it")
 
 
 def _read_generated(page, config) -> None:
-    # MkDocs reads every page before it builds any and keeps what it read to the end: the body
-    # is read again when the page is built (on_page_context) and let go once it is written
-    # (on_post_page), so memory does not grow with the bodies of 100,000 pages.
-    page.meta, _ = _generated(page)
+    # The page's header (one line of JSON, render.page) comes from the generator, which saw it
+    # as it wrote it: opening 100,000 pages here for it took seconds. MkDocs reads every page
+    # before it builds any and keeps what it read to the end: the body is read when the page is
+    # built (on_page_context) and let go once it is written (on_post_page), so memory does not
+    # grow with the bodies of 100,000 pages.
+    try:
+        meta = json.loads(_LastRun.pages[page.file.src_uri])
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict) or not isinstance(meta.get(GENERATED), dict):
+        raise _broken(page)
+    page.meta = meta
     page.markdown = ""
+
+
+def _body(page) -> str:
+    """A generated page's HTML body, after its header."""
+    text = page.file.content_string
+    _, found, body = text.partition("\n---\n")
+    if not (found and text.startswith("---\n")):
+        raise _broken(page)
+    return body
 
 
 # After Material's search plugin: generated pages are not in its index (the site has its own,
@@ -315,7 +321,7 @@ def _read_generated(page, config) -> None:
 @event_priority(-100)
 def on_page_context(context, page, config, nav):
     if page.file.src_uri in _LastRun.pages:
-        page.content = _generated(page)[1]
+        page.content = _body(page)
     return context
 
 

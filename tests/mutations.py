@@ -186,7 +186,7 @@ MUTATIONS = [
     Mutation(
         "generated-body-not-read-back",
         "generator/mkdocs_hooks.py",
-        "page.content = _generated(page)[1]",
+        "page.content = _body(page)",
         'page.content = ""',
     ),
     # The writer

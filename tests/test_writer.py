@@ -141,17 +141,27 @@ def test_a_page_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     assert (docs / PAGE).read_text() == "first version\n"
 
 
-def test_a_broken_generated_page_header_fails_the_build_with_its_name():
+def test_a_broken_generated_page_header_fails_the_build_with_its_name(monkeypatch):
     from types import SimpleNamespace
 
     from mkdocs.exceptions import PluginError
 
-    from generator.mkdocs_hooks import _read_generated
+    from generator import mkdocs_hooks
+    from generator.mkdocs_hooks import _body, _read_generated
 
-    for text in ("---\n{broken\n---\n\n<p>x</p>", "no header at all", '---\n{"title": "x"}\n---\n\n<p>x</p>'):
-        page = SimpleNamespace(file=SimpleNamespace(content_string=text, src_uri="papers/x.md"))
+    # The header as the generator saw it (MkDocs does not open the page for it) ...
+    for header in ("{broken", '{"title": "x"}', "[]"):
+        monkeypatch.setattr(mkdocs_hooks._LastRun, "pages", {"papers/x.md": header})
+        page = SimpleNamespace(file=SimpleNamespace(src_uri="papers/x.md"))
         with pytest.raises(PluginError, match="papers/x.md: the generated page's header is broken"):
             _read_generated(page, None)
+    # ... and the page as it is on disk when its body is read.
+    for text in ("no header at all", "---\n{}"):
+        page = SimpleNamespace(file=SimpleNamespace(content_string=text, src_uri="papers/x.md"))
+        with pytest.raises(PluginError, match="papers/x.md: the generated page's header is broken"):
+            _body(page)
+    page = SimpleNamespace(file=SimpleNamespace(content_string='---\n{"a": 1}\n---\n\n<p>x</p>', src_uri="p.md"))
+    assert _body(page) == "\n<p>x</p>"
 
 
 def test_every_link_a_generated_page_writes_must_reach_a_page(tmp_path):
