@@ -22,7 +22,7 @@ from generator.build import (
 )
 from generator.listings import read_listings
 from generator.parallel import available
-from generator.render import render_site, summary
+from generator.render import render_lists, render_papers, summary
 from generator.search_index import build_index, documents
 from generator.writer import write_files
 
@@ -49,7 +49,9 @@ def main() -> None:
     neighbours = related_papers(catalogue, paper_terms)
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files = list(render_site(catalogue, settings, neighbours, listing_dates_of(catalogue, sources), workers=workers))
+    dates = listing_dates_of(catalogue, sources)
+    files = list(render_papers(catalogue, settings, neighbours, dates, workers=workers))
+    files += render_lists(catalogue, settings, dates)
     t["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
     files += build_index(documents(catalogue, summary, paper_terms)).items()

@@ -402,23 +402,6 @@ class PageMemo:
         return previous, self._pages
 
 
-def render_site(
-    catalogue: Catalogue,
-    settings: SiteSettings,
-    neighbours: list[tuple[int, ...]],
-    added: dict[str, Added],
-    memo: PageMemo | None = None,
-    workers: int = 1,
-) -> Iterator[tuple[str, str]]:
-    """Every generated page under docs/, as (relative path, text), one at a time.
-
-    neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
-    added[name] is when each listing entered the list (history.py). Paper pages are rendered
-    by up to `workers` processes, unless a memo is kept (parallel.py)."""
-    yield from render_papers(catalogue, settings, neighbours, added, memo, workers)
-    yield from render_lists(catalogue, settings, added)
-
-
 def _common(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added]) -> dict:
     """What every template may use."""
     by_topic = catalogue.by_topic()
@@ -441,7 +424,12 @@ def render_papers(
     memo: PageMemo | None = None,
     workers: int = 1,
 ) -> Iterator[tuple[str, str]]:
-    """The paper pages (see render_site)."""
+    """The paper pages, as (relative path, text), one at a time; with render_lists, every page
+    the generator writes under docs/.
+
+    neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
+    added[name] is when each listing entered the list (history.py). Paper pages are rendered
+    by up to `workers` processes, unless a memo is kept (parallel.py)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
@@ -479,8 +467,8 @@ def render_papers(
 
 def render_lists(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added]) -> Iterator[tuple[str, str]]:
     """Every generated page but the papers' own: topics, A–Z, listings, home, feeds and
-    papers.json (see render_site). They do not show related papers, so they need not wait for
-    them."""
+    papers.json (see render_papers). They do not show related papers, so they need not wait
+    for them."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     by_topic = catalogue.by_topic()
