@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from generator.listings import parse_date, parse_listing, read_listings
@@ -199,6 +199,8 @@ def test_every_control_character_is_named_with_its_line_and_line_ends_are_not(te
 
 
 @given(st.text(alphabet="a b\t\u00a0\u2028\x1c\u3000", max_size=20))
+@example("Two  spaces inside")
+@example(" ends ")
 def test_a_line_reads_with_each_run_of_white_space_as_one_space(line):
     from generator.listings import _clean
 
