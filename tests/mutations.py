@@ -327,10 +327,10 @@ MUTATIONS = [
         "            pass\n",
     ),
     Mutation(
-        "listing-control-precheck-misses-lone-cr",
+        "listing-control-set-misses-lone-cr",
         "generator/listings.py",
-        '_MAYBE_CONTROL = re.compile(r"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f]")',
-        '_MAYBE_CONTROL = re.compile(r"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f]")',
+        '_CONTROL = re.compile(r"[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f](?<!\\r(?=\\n))")',
+        '_CONTROL = re.compile(r"[\\x00-\\x08\\x0e-\\x1f\\x7f-\\x9f](?<!\\r(?=\\n))")',
     ),
     Mutation(
         "listing-clean-keeps-double-spaces",
