@@ -255,7 +255,7 @@ def _postings(docs: list[SearchDoc]) -> dict[str, str]:
         gap = doc - previous
         last[term[final]] = doc[final]
         pieces, ends = _encode_pieces(gap, summed)
-        starts = (ends - 1 - _digit_count(gap))[first].tolist()
+        starts = np.append(0, ends[:-1])[first].tolist()  # a piece begins where the one before ends
         for term_id, begin, end in zip(term[first].tolist(), starts, ends[final].tolist(), strict=True):
             encoded[term_id] += pieces[begin:end]
     return {term: encoded[ids[term]].decode("ascii") for term in sorted(ids)}
