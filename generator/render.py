@@ -402,9 +402,10 @@ class PageMemo:
         return previous, self._pages
 
 
-def _common(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added]) -> dict:
+def _common(
+    catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added], by_topic: dict[str, list[Paper]]
+) -> dict:
     """What every template may use."""
-    by_topic = catalogue.by_topic()
     topics = catalogue.taxonomy.topics
     return {
         "catalogue": catalogue,
@@ -433,7 +434,7 @@ def render_papers(
     env = _environment()
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
-    common = _common(catalogue, settings, added)
+    common = _common(catalogue, settings, added, catalogue.by_topic())
     paper_tpl = env.get_template("paper.html.j2")
 
     def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
@@ -474,7 +475,7 @@ def render_lists(catalogue: Catalogue, settings: SiteSettings, added: dict[str, 
     by_topic = catalogue.by_topic()
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    common = _common(catalogue, settings, added)
+    common = _common(catalogue, settings, added, by_topic)
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as
