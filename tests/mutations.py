@@ -38,8 +38,8 @@ MUTATIONS = [
     Mutation(
         "related-reversed",
         "generator/related.py",
-        "order = np.lexsort((b, -total, a))",
-        "order = np.lexsort((b, total, a))",
+        "order = head[np.lexsort((b[head], -total[head], a[head]))]",
+        "order = head[np.lexsort((b[head], total[head], a[head]))]",
     ),
     Mutation("related-to-itself", "generator/related.py", "ok = a != b", "ok = a == a"),
     Mutation(
@@ -60,7 +60,24 @@ MUTATIONS = [
         "lo, hi = (ends[first - 1] if first else 0), ends[last - 1]",
         "lo, hi = (ends[first - 1] if first else 0), ends[last - 1] - 1",
     ),
-    Mutation("related-walk-stops", "generator/related.py", "more = np.flatnonzero(rank == WALK)", "more = rank[:0]"),
+    Mutation(
+        "related-walk-stops",
+        "generator/related.py",
+        "for r in np.flatnonzero(counts > WALK).tolist():",
+        "for r in np.flatnonzero(counts < 0).tolist():",
+    ),
+    Mutation(
+        "related-walk-rest-unordered",
+        "generator/related.py",
+        "rest = mine[np.lexsort((b[mine], -total[mine]))][WALK:]",
+        "rest = mine[WALK:]",
+    ),
+    Mutation(
+        "related-best-cut-drops-the-last",
+        "generator/related.py",
+        "head = np.flatnonzero(total >= _nth_largest(",
+        "head = np.flatnonzero(total > _nth_largest(",
+    ),
     Mutation(
         "related-postings-uncut",
         "generator/related.py",
