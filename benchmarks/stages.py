@@ -15,14 +15,14 @@ from generator import catalogue as cat
 from generator.build import (
     default_sources,
     listing_dates_of,
-    paper_terms_of,
+    paper_texts_of,
     related_papers,
     site_settings,
     static_files,
 )
 from generator.listings import read_listings
 from generator.parallel import available
-from generator.render import render_lists, render_papers, summary
+from generator.render import render_lists, render_papers
 from generator.search_index import build_index, documents
 from generator.writer import write_files
 
@@ -43,18 +43,18 @@ def main() -> None:
     assert not problems, problems[:3]
     t["classify"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    paper_terms = paper_terms_of(catalogue, workers)
-    t["terms"] = time.perf_counter() - mark
+    texts = paper_texts_of(catalogue, workers)
+    t["terms"] = time.perf_counter() - mark  # and summaries
     mark = time.perf_counter()
-    neighbours = related_papers(catalogue, paper_terms)
+    neighbours = related_papers(catalogue, texts.terms)
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
     dates = listing_dates_of(catalogue, sources)
-    files = list(render_papers(catalogue, settings, neighbours, dates, workers=workers))
-    files += render_lists(catalogue, settings, dates)
+    files = list(render_papers(catalogue, settings, neighbours, dates, texts.summaries, workers=workers))
+    files += render_lists(catalogue, settings, dates, texts.summaries)
     t["render"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    files += build_index(documents(catalogue, summary, paper_terms)).items()
+    files += build_index(documents(catalogue, texts.summaries, texts.terms)).items()
     t["search_index"] = time.perf_counter() - mark
     mark = time.perf_counter()
     files += static_files()

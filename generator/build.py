@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import TypeVar
 
 from . import catalogue as cat
 from .history import listing_dates
@@ -21,7 +20,6 @@ from .writer import OutputError, check_output_folder, write_files
 
 PACKAGE = Path(__file__).parent
 STATIC = PACKAGE / "static"
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -60,18 +58,40 @@ def static_files() -> Iterator[tuple[str, bytes]]:
             yield p.relative_to(STATIC).as_posix(), p.read_bytes()
 
 
-def paper_terms_of(catalogue: cat.Catalogue, workers: int = 1) -> dict[str, tuple[tuple[str, ...], tuple[str, ...]]]:
-    """Each paper's (title, abstract) search terms, from the words as a reader sees them."""
+@dataclass(frozen=True)
+class PaperTexts:
+    """What later stages read from each paper's words, worked out once per paper (on every
+    core): related papers and the search index use its terms, every list of papers and its own
+    page its one-line summary. By slug."""
+
+    terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # (title, abstract) search terms
+    summaries: dict[str, str]
+
+
+def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1) -> PaperTexts:
     papers = catalogue.papers
-    found = ordered_map(lambda p: (terms(p.title), terms(plain(p.abstract))), papers, workers)
-    return dict(zip((p.slug for p in papers), found, strict=True))
+    found = list(ordered_map(_paper_text, papers, workers))
+    slugs = [p.slug for p in papers]
+    return PaperTexts(
+        dict(zip(slugs, (f[:2] for f in found), strict=True)), dict(zip(slugs, (f[2] for f in found), strict=True))
+    )
+
+
+def _paper_text(paper: cat.Paper) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    # Terms from the words as a reader sees them, without markup.
+    return terms(paper.title), terms(plain(paper.abstract)), summary(paper.abstract)
 
 
 def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
     """Each paper's related papers, as indices into catalogue.papers."""
     if paper_terms is None:
-        paper_terms = paper_terms_of(catalogue)
+        paper_terms = paper_texts_of(catalogue).terms
     return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers])
+
+
+def related_and_index(catalogue: cat.Catalogue, texts: PaperTexts) -> tuple[list[tuple[int, ...]], dict[str, str]]:
+    """Related papers and the search index's files: what only the paper pages and search need."""
+    return related_papers(catalogue, texts.terms), build_index(documents(catalogue, texts.summaries, texts.terms))
 
 
 def listing_dates_of(catalogue: cat.Catalogue, sources: cat.Sources):
@@ -106,9 +126,15 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
 
 
-def _later(make: Callable[[], Iterable[T]]) -> Iterator[T]:
-    """The items of make(), made when the first is asked for."""
-    yield from make()
+def _late_pages(
+    late: Later, paper_pages: Callable[[list[tuple[int, ...]]], Iterable[tuple[str, str]]]
+) -> Iterator[tuple[str, str]]:
+    """The search index's files, then the paper pages, once related papers and the index are in
+    (related_and_index); the index is let go before the paper pages are made."""
+    neighbours, index = late.result()
+    yield from index.items()
+    del index
+    yield from paper_pages(neighbours)
 
 
 def build_docs(
@@ -122,20 +148,21 @@ def build_docs(
     per-paper work over several processes (parallel.py): the output is the same."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
     catalogue = cat.load(sources, workers)
-    # Each paper's terms, computed once: related papers and the search index both use them.
-    paper_terms = paper_terms_of(catalogue, workers)
+    texts = paper_texts_of(catalogue, workers)
     links: dict[str, str] = {}
     headers: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
-    # Related papers take one core for seconds; only the paper pages show them, so with cores
-    # to spare they are found in a process of their own while the other pages are written.
+    # Related papers and the search index take one core for seconds; only the paper pages and
+    # search need them, so with cores to spare they are made in a process of their own while
+    # the other pages are rendered and written.
     wanted = workers > 1 and len(catalogue.papers) >= MIN_ITEMS
-    with Later(related_papers, catalogue, paper_terms, wanted=wanted) as neighbours:
+    with Later(related_and_index, catalogue, texts, wanted=wanted) as late:
         files = chain(
-            render_lists(catalogue, settings, dates),
+            render_lists(catalogue, settings, dates, texts.summaries),
             static_files(),
-            _later(lambda: build_index(documents(catalogue, summary, paper_terms)).items()),
-            _later(lambda: render_papers(catalogue, settings, neighbours.result(), dates, memo, workers)),
+            _late_pages(
+                late, lambda near: render_papers(catalogue, settings, near, dates, texts.summaries, memo, workers)
+            ),
         )
         report = write_files(_collect(files, links, headers), docs)
     _check_links(links, report.names, docs)

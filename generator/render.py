@@ -132,12 +132,14 @@ def heading(level: int, anchor: str, text: str) -> Markup:
     )
 
 
-def paper_list(papers, prefix: str) -> Markup:
+@jinja2.pass_context
+def paper_list(context, papers, prefix: str) -> Markup:
     """Papers as a list of links with their one-line summaries; prefix leads to the site's root."""
     at = escape(prefix)
+    summaries = context["summaries"]
     items = "".join(
         f'<li><a href="{at}papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
-        f'<span class="paper-summary">{escape(summary(p.abstract))}</span></li>\n'
+        f'<span class="paper-summary">{escape(summaries[p.slug])}</span></li>\n'
         for p in papers
     )
     return Markup(f"<ul>\n{items}</ul>")
@@ -403,12 +405,17 @@ class PageMemo:
 
 
 def _common(
-    catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added], by_topic: dict[str, list[Paper]]
+    catalogue: Catalogue,
+    settings: SiteSettings,
+    added: dict[str, Added],
+    by_topic: dict[str, list[Paper]],
+    summaries: dict[str, str],
 ) -> dict:
     """What every template may use."""
     topics = catalogue.taxonomy.topics
     return {
         "catalogue": catalogue,
+        "summaries": summaries,
         "topics": topics,
         "topic_names": catalogue.taxonomy.by_id(),
         "counts": {t.id: len(by_topic[t.id]) for t in topics},
@@ -422,6 +429,7 @@ def render_papers(
     settings: SiteSettings,
     neighbours: list[tuple[int, ...]],
     added: dict[str, Added],
+    summaries: dict[str, str],
     memo: PageMemo | None = None,
     workers: int = 1,
 ) -> Iterator[tuple[str, str]]:
@@ -429,18 +437,19 @@ def render_papers(
     the generator writes under docs/.
 
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
-    added[name] is when each listing entered the list (history.py). Paper pages are rendered
-    by up to `workers` processes, unless a memo is kept (parallel.py)."""
+    added[name] is when each listing entered the list (history.py); summaries[slug] is each
+    paper's summary(abstract). Paper pages are rendered by up to `workers` processes, unless a
+    memo is kept (parallel.py)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
-    common = _common(catalogue, settings, added, catalogue.by_topic())
+    common = _common(catalogue, settings, added, catalogue.by_topic(), summaries)
     paper_tpl = env.get_template("paper.html.j2")
 
     def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
         body = paper_tpl.render(common, paper=paper, related=related, h1_id=paper.slug)
         head = citation_head(paper) if paper.citable else ""
-        return f"papers/{paper.slug}.md", page(body, paper.title, summary(paper.abstract), head)
+        return f"papers/{paper.slug}.md", page(body, paper.title, summaries[paper.slug], head)
 
     if memo is None:
         positions = range(len(papers))
@@ -466,7 +475,9 @@ def render_papers(
         yield done
 
 
-def render_lists(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added]) -> Iterator[tuple[str, str]]:
+def render_lists(
+    catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added], summaries: dict[str, str]
+) -> Iterator[tuple[str, str]]:
     """Every generated page but the papers' own: topics, A–Z, listings, home, feeds and
     papers.json (see render_papers). They do not show related papers, so they need not wait
     for them."""
@@ -475,7 +486,7 @@ def render_lists(catalogue: Catalogue, settings: SiteSettings, added: dict[str, 
     by_topic = catalogue.by_topic()
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    common = _common(catalogue, settings, added, by_topic)
+    common = _common(catalogue, settings, added, by_topic, summaries)
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as

@@ -160,9 +160,10 @@ def _script(call: str, *args) -> str:
 
 
 def documents(
-    catalogue: Catalogue, excerpt, paper_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    catalogue: Catalogue, summaries: dict[str, str], paper_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
 ) -> list[SearchDoc]:
-    """What is indexed: topics, then papers with their (title, abstract) terms by slug."""
+    """What is indexed: topics, then papers with their summaries (shown under each result) and
+    their (title, abstract) terms, by slug."""
     docs = [
         SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": terms(t.name), "text": terms(t.description)})
         for t in catalogue.taxonomy.topics
@@ -177,7 +178,7 @@ def documents(
             SearchDoc(
                 f"papers/{p.slug}.html",
                 p.title,
-                excerpt(p.abstract),
+                summaries[p.slug],
                 {
                     "title": title_terms,
                     "text": abstract_terms,

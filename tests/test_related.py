@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from generator import catalogue as cat
 from generator import related as R
-from generator.build import paper_terms_of, related_papers
+from generator.build import paper_texts_of, related_papers
 from generator.related import related
 
 from .conftest import FIXTURES, ROOT, SEED_FIXTURE
@@ -152,7 +152,7 @@ def test_related_papers_equal_their_definition_when_every_cut_bites(papers):
 
 def test_related_papers_equal_their_definition_on_the_seeds_at_full_size():
     c = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
-    papers = [(*terms, p.topic_ids) for p, terms in zip(c.papers, paper_terms_of(c).values(), strict=True)]
+    papers = [(*terms, p.topic_ids) for p, terms in zip(c.papers, paper_texts_of(c).terms.values(), strict=True)]
     # More papers than one block of the matrix product, and past the generic-term cut-off.
     papers = papers * (R.CHUNK // len(papers) + 2)
     papers = [(t, a, topics) for t, a, topics in papers]

@@ -51,7 +51,13 @@ process.stdin.on("end", () => {
 @pytest.fixture(scope="module")
 def seed_index():
     c = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
-    return c, build_index(documents(c, summary, {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers}))
+    return c, build_index(
+        documents(
+            c,
+            {p.slug: summary(p.abstract) for p in c.papers},
+            {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers},
+        )
+    )
 
 
 def test_index_terms_equal_lunr_js_terms_for_every_word_of_the_seeds():
@@ -219,7 +225,13 @@ def test_the_worker_finds_every_term_in_the_shards_it_loads(seed_index, monkeypa
     c, files = seed_index
     if split:
         monkeypatch.setattr(search_index, "SPLIT_BYTES", split)
-        files = build_index(documents(c, summary, {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers}))
+        files = build_index(
+            documents(
+                c,
+                {p.slug: summary(p.abstract) for p in c.papers},
+                {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers},
+            )
+        )
         assert max(len(k) for k in shards_of(files)) >= (4 if split > 1000 else 6)
     shards = shards_of(files)
     keys = sorted(shards)
