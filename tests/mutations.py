@@ -227,6 +227,24 @@ MUTATIONS = [
         "for rel in sorted({p.relative_to(docs).as_posix() for p in docs.rglob('*.md')} - seen):",
     ),
     Mutation(
+        "summaries-of-titles",
+        "generator/build.py",
+        "return terms(paper.title), terms(plain(paper.abstract)), summary(paper.abstract)",
+        "return terms(paper.title), terms(plain(paper.abstract)), summary(paper.title)",
+    ),
+    Mutation(
+        "summaries-of-another-paper",
+        "generator/render.py",
+        "f'<span class=\"paper-summary\">{escape(summaries[p.slug])}</span></li>\\n'",
+        "f'<span class=\"paper-summary\">{escape(summaries[papers[0].slug])}</span></li>\\n'",
+    ),
+    Mutation(
+        "search-index-dropped",
+        "generator/build.py",
+        "    yield from index.items()\n",
+        "",
+    ),
+    Mutation(
         "writer-output-anywhere",
         "generator/build.py",
         "    check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])\n",
