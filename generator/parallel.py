@@ -11,8 +11,8 @@ one worker, or for few items, the same function runs in this process.
 A one-shot `mkdocs build` runs the generator in a forked process (in_child): what the generator
 held is given back to the system when that process ends, instead of staying in MkDocs' process
 while it builds the pages, so the build's peak is the larger of the two, not their sum. Within
-it, work that only later stages need (related papers) may run in a forked process beside the
-others (Later).
+it, work that only later stages need (related papers, the search index) may run in a forked
+process beside the others (Later).
 """
 
 from __future__ import annotations

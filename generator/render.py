@@ -89,7 +89,7 @@ _LEAD_IN = re.compile(
 )
 
 
-@lru_cache(maxsize=1 << 17)  # each abstract is summarised on several pages
+@lru_cache(maxsize=1 << 17)  # mkdocs serve summarises the same abstracts again at every rebuild
 def summary(text: str) -> str:
     """One line that says what the paper does: the abstract's sentence that states its
     contribution ("We propose ..."), else its first sentence; cut at a word boundary."""
