@@ -44,7 +44,7 @@ def main() -> None:
     t["classify"] = time.perf_counter() - mark
     mark = time.perf_counter()
     texts = paper_texts_of(catalogue, workers)
-    t["terms"] = time.perf_counter() - mark  # and summaries
+    t["terms_summaries"] = time.perf_counter() - mark
     mark = time.perf_counter()
     neighbours = related_papers(catalogue, texts.terms)
     t["related"] = time.perf_counter() - mark
