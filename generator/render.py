@@ -16,6 +16,7 @@ import json
 import re
 import unicodedata
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -404,21 +405,18 @@ class PageMemo:
         return previous, self._pages
 
 
-def _common(
-    catalogue: Catalogue,
-    settings: SiteSettings,
-    added: dict[str, Added],
-    by_topic: dict[str, list[Paper]],
-    summaries: dict[str, str],
-) -> dict:
+def _common(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added], summaries: dict[str, str]) -> dict:
     """What every template may use."""
     topics = catalogue.taxonomy.topics
+    # Counted, not taken from catalogue.by_topic(): that sorts every topic's papers, which the
+    # paper pages do not need.
+    per_topic = Counter(topic_id for p in catalogue.papers for topic_id, _ in p.topics)
     return {
         "catalogue": catalogue,
         "summaries": summaries,
         "topics": topics,
         "topic_names": catalogue.taxonomy.by_id(),
-        "counts": {t.id: len(by_topic[t.id]) for t in topics},
+        "counts": {t.id: per_topic[t.id] for t in topics},
         "settings": settings,
         "added": added,
     }
@@ -443,7 +441,7 @@ def render_papers(
     env = _environment()
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
-    common = _common(catalogue, settings, added, catalogue.by_topic(), summaries)
+    common = _common(catalogue, settings, added, summaries)
     paper_tpl = env.get_template("paper.html.j2")
 
     def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
@@ -486,7 +484,7 @@ def render_lists(
     by_topic = catalogue.by_topic()
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    common = _common(catalogue, settings, added, by_topic, summaries)
+    common = _common(catalogue, settings, added, summaries)
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as

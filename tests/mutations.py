@@ -233,6 +233,12 @@ MUTATIONS = [
         "return terms(paper.title), terms(plain(paper.abstract)), summary(paper.title)",
     ),
     Mutation(
+        "topic-counts-main-topic-only",
+        "generator/render.py",
+        "per_topic = Counter(topic_id for p in catalogue.papers for topic_id, _ in p.topics)",
+        "per_topic = Counter(p.topics[0][0] for p in catalogue.papers if p.topics)",
+    ),
+    Mutation(
         "summaries-of-another-paper",
         "generator/render.py",
         "f'<span class=\"paper-summary\">{escape(summaries[p.slug])}</span></li>\\n'",
