@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import catalogue as cat
 from .history import listing_dates
-from .parallel import MIN_ITEMS, Later, ordered_map
+from .parallel import MIN_ITEMS, Later, available, ordered_map
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
 from .search_index import build_index, documents, terms
@@ -102,18 +102,39 @@ _HREF = re.compile(r'href="([^"]*)"')
 _EXTERNAL = ("#", "https://", "http://", "mailto:")
 
 
+def _page_links(rel: str, text: str) -> tuple[str, list[str]]:
+    """A page's front matter line (render.page) and the local addresses it links to."""
+    header = text[4 : text.find("\n", 4)] if text.startswith("---\n") else ""
+    folder = posixpath.dirname(rel)
+    targets = [
+        posixpath.normpath(posixpath.join(folder, url.partition("#")[0]))
+        for url in _HREF.findall(text)
+        if url and not url.startswith(_EXTERNAL)
+    ]
+    return header, targets
+
+
 def _collect(
-    pages: Iterable[tuple[str, str]], links: dict[str, str], headers: dict[str, str]
+    pages: Iterable[tuple[str, str]],
+    links: dict[str, str],
+    headers: dict[str, str],
+    seen: dict[str, tuple[str, str, list[str]]] | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Pass pages on, noting every local address they link to (and the first page that does)
-    and each page's front matter line (render.page)."""
+    and each page's front matter line. A long-lived process passes `seen`, what it found in
+    each page last time, and an unchanged page is not searched again."""
     for rel, text in pages:
         if rel.endswith(".md"):
-            headers[rel] = text[4 : text.find("\n", 4)] if text.startswith("---\n") else ""
-            folder = posixpath.dirname(rel)
-            for url in _HREF.findall(text):
-                if url and not url.startswith(_EXTERNAL):
-                    links.setdefault(posixpath.normpath(posixpath.join(folder, url.partition("#")[0])), rel)
+            before = seen.get(rel) if seen is not None else None
+            if before is not None and before[0] == text:
+                header, targets = before[1], before[2]
+            else:
+                header, targets = _page_links(rel, text)
+                if seen is not None:
+                    seen[rel] = (text, header, targets)
+            headers[rel] = header
+            for target in targets:
+                links.setdefault(target, rel)
         yield rel, text
 
 
@@ -147,15 +168,17 @@ def build_docs(
     passes the same memo to every build (render.PageMemo); a one-shot build may spread the
     per-paper work over several processes (parallel.py): the output is the same."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
-    catalogue = cat.load(sources, workers)
+    catalogue = cat.load(sources, workers, memo.listings if memo is not None else None)
     texts = paper_texts_of(catalogue, workers)
     links: dict[str, str] = {}
     headers: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
     # Related papers and the search index take one core for seconds; only the paper pages and
     # search need them, so with cores to spare they are made in a process of their own while
-    # the other pages are rendered and written.
-    wanted = workers > 1 and len(catalogue.papers) >= MIN_ITEMS
+    # the other pages are rendered and written. mkdocs serve renders in its own process (its
+    # memo and caches live there), yet these two use no cache: a spare core makes them too.
+    spare = workers > 1 or (memo is not None and available() > 1)
+    wanted = spare and len(catalogue.papers) >= MIN_ITEMS
     with Later(related_and_index, catalogue, texts, wanted=wanted) as late:
         files = chain(
             render_lists(catalogue, settings, dates, texts.summaries),
@@ -164,6 +187,7 @@ def build_docs(
                 late, lambda near: render_papers(catalogue, settings, near, dates, texts.summaries, memo, workers)
             ),
         )
-        report = write_files(_collect(files, links, headers), docs)
+        kept = (memo.links, memo.files) if memo is not None else (None, None)
+        report = write_files(_collect(files, links, headers, kept[0]), docs, kept[1])
     _check_links(links, report.names, docs)
     return BuildReport(catalogue, report.written, report.deleted, report.total, report.names, headers)

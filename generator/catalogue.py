@@ -241,10 +241,11 @@ def build_catalogue(
     return Catalogue(tuple(listings), tuple(papers), taxonomy), problems
 
 
-def load(sources: Sources, workers: int = 1) -> Catalogue:
+def load(sources: Sources, workers: int = 1, seen: dict | None = None) -> Catalogue:
     """Read and validate every input; raise InputError listing all problems at once. Papers
-    are classified by up to `workers` processes (parallel.py)."""
-    listings, problems = read_listings(sources.seeds)
+    are classified by up to `workers` processes (parallel.py). A long-lived process passes
+    `seen` to every load (listings.read_listings)."""
+    listings, problems = read_listings(sources.seeds, seen)
     taxonomy, found = load_taxonomy(sources.taxonomy)
     problems += found
     curation, found = load_curation(sources.curation)

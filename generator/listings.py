@@ -264,8 +264,10 @@ def parse_listing(data: bytes, path: str) -> tuple[Listing | None, list[Problem]
     return Listing(name, path, date, date_key, tuple(entries)), problems
 
 
-def read_listings(directory: Path) -> tuple[list[Listing], list[Problem]]:
-    """Read every ``*.txt`` listing in a directory, in file-name order."""
+def read_listings(directory: Path, seen: dict | None = None) -> tuple[list[Listing], list[Problem]]:
+    """Read every ``*.txt`` listing in a directory, in file-name order. A long-lived process
+    passes `seen`, each listing's bytes and what was read from them last time: a listing
+    whose bytes are the same is not parsed again."""
     listings: list[Listing] = []
     problems: list[Problem] = []
     if not directory.is_dir():
@@ -283,7 +285,14 @@ def read_listings(directory: Path) -> tuple[list[Listing], list[Problem]]:
             # A link could make the site publish any file of the machine that builds it.
             problems.append(Problem(str(p), 0, "a listing may not be a symbolic link; copy the file instead"))
             continue
-        listing, found = parse_listing(p.read_bytes(), str(p))
+        data = p.read_bytes()
+        before = seen.get(p) if seen is not None else None
+        if before is not None and before[0] == data:
+            listing, found = before[1], before[2]
+        else:
+            listing, found = parse_listing(data, str(p))
+            if seen is not None:
+                seen[p] = (data, listing, found)
         problems += found
         if listing is not None:
             listings.append(listing)

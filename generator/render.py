@@ -389,14 +389,18 @@ def citation_tags(paper: Paper) -> list[list[str]]:
 
 
 class PageMemo:
-    """Paper pages from the previous build of a long-lived process (mkdocs serve): a page whose
-    paper and related papers are unchanged, under the same topic names and settings, is taken
-    from here instead of rendered again. It holds one build's pages, no more."""
+    """What a long-lived process (mkdocs serve) keeps from its previous build. Paper pages: a
+    page whose paper and related papers are unchanged, under the same topic names and settings,
+    is taken from here instead of rendered again; it holds one build's pages, no more. And, for
+    build.py and writer.py, what each generated file held and linked to."""
 
     def __init__(self) -> None:
         self._context: tuple | None = None
         self._pages: dict[tuple, tuple[str, str]] = {}
         self.reused = 0  # pages the last build took from here
+        self.links: dict = {}  # build._collect's
+        self.files: dict = {}  # writer.Known
+        self.listings: dict = {}  # listings.read_listings's
 
     def start(self, context: tuple) -> tuple[dict, dict]:
         """(the previous build's pages, the dict to fill with this build's)."""

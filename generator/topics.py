@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from . import yamlfile
@@ -65,6 +65,18 @@ class Taxonomy:
 
     def by_id(self) -> dict[str, Topic]:
         return {t.id: t for t in self.topics}
+
+    # classify()'s cache hashes the taxonomy for every paper: once is enough.
+    @cached_property
+    def _hash(self) -> int:
+        return hash((self.topics, self.max_topics))
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __getstate__(self) -> dict:
+        # A string's hash differs between processes: another process works out its own.
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
 
 @dataclass(frozen=True)
@@ -203,10 +215,25 @@ def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
 
 
 def load_taxonomy(path: Path) -> tuple[Taxonomy | None, list[Problem]]:
-    data, problems = yamlfile.load(path)
+    text, problems = yamlfile.read(path)
+    if text is None:
+        return None, problems
+    taxonomy, problems = _taxonomy(text, str(path))
+    return taxonomy, list(problems)
+
+
+# mkdocs serve loads the taxonomy on every edit: the same text gives the same Taxonomy object,
+# so classify()'s cache finds it by identity instead of comparing every topic's terms.
+@lru_cache(maxsize=4)
+def _taxonomy(text: str, where: str) -> tuple[Taxonomy | None, tuple[Problem, ...]]:
+    taxonomy, problems = _read_taxonomy(text, where)
+    return taxonomy, tuple(problems)
+
+
+def _read_taxonomy(text: str, where: str) -> tuple[Taxonomy | None, list[Problem]]:
+    data, problems = yamlfile.parse(text, where)
     if problems:
         return None, problems
-    where = str(path)
     problems += yamlfile.check_keys(data, where, {"max_topics", "topics"}, {"topics"}, "taxonomy file")
     if problems:
         return None, problems

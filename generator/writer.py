@@ -156,19 +156,34 @@ def _remove_temp_files(docs: Path, record: set[str]) -> None:
 
 Content = str | bytes | Iterable[str]  # text, bytes, or pieces of text written one after another
 
+# What a long-lived process (mkdocs serve) knows of each file it wrote or found unchanged: the
+# content and the file's lstat signature then. A file whose signature is still the same holds
+# that content, so an unchanged page is not read again to be compared; one edited, replaced or
+# linked since has another signature and is read.
+Known = dict[str, tuple[str | bytes, tuple[int, int, int, int]]]
 
-def write_files(files: Iterable[tuple[str, Content]], docs: Path) -> WriteReport:
+
+def _signature(path: Path) -> tuple[int, int, int, int] | None:
+    try:
+        st = path.lstat()
+    except FileNotFoundError:
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+
+
+def write_files(files: Iterable[tuple[str, Content]], docs: Path, known: Known | None = None) -> WriteReport:
     """Write (relative path, content) pairs under docs/ and remove what the last build wrote
     that this one did not. Raises OutputError on a name written twice, on a file the
-    generator did not write standing where it wants to write, and on any I/O failure."""
+    generator did not write standing where it wants to write, and on any I/O failure.
+    A long-lived process passes the same `known` to every build (see Known)."""
     try:
-        return _write(files, docs)
+        return _write(files, docs, known)
     except OSError as e:
         where = e.filename or docs
         raise OutputError(f"cannot write {where}: {e.strerror or e}") from None
 
 
-def _write(files: Iterable[tuple[str, Content]], docs: Path) -> WriteReport:
+def _write(files: Iterable[tuple[str, Content]], docs: Path, known: Known | None) -> WriteReport:
     docs.mkdir(parents=True, exist_ok=True)
     killed_before = (docs / JOURNAL).exists()
     record = _read_record(docs)
@@ -192,20 +207,27 @@ def _write(files: Iterable[tuple[str, Content]], docs: Path) -> WriteReport:
                 elif changed:
                     report.written.append(rel)
                 continue
+            if known is not None and rel in record:
+                before = known.get(rel)
+                if before is not None and before[0] == content and before[1] == _signature(path):
+                    continue
             data = content.encode("utf-8") if isinstance(content, str) else content
             existing = _current(path)
             if existing is None:
                 path.parent.mkdir(parents=True, exist_ok=True)
-            if existing == data:
-                continue
-            if existing is not None and rel not in record:
-                conflicts.append(rel)
-                continue
-            if rel not in record:
-                journal.add(rel)
-            _atomic_write(path, data)  # replaces a link itself, never what it points to
-            report.written.append(rel)
+            if existing != data:
+                if existing is not None and rel not in record:
+                    conflicts.append(rel)
+                    continue
+                if rel not in record:
+                    journal.add(rel)
+                _atomic_write(path, data)  # replaces a link itself, never what it points to
+                report.written.append(rel)
+            if known is not None:
+                known[rel] = (content, _signature(path))
     for rel in sorted(record - seen):
+        if known is not None:
+            known.pop(rel, None)
         path = docs / rel
         if path.is_symlink() or path.is_file():
             path.unlink()

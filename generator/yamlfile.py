@@ -32,19 +32,27 @@ _Loader.add_constructor("tag:yaml.org,2002:timestamp", lambda loader, node: load
 
 
 def load(path: Path) -> tuple[object, list[Problem]]:
+    text, problems = read(path)
+    return (None, problems) if text is None else parse(text, str(path))
+
+
+def read(path: Path) -> tuple[str | None, list[Problem]]:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8"), []
     except FileNotFoundError:
         return None, [Problem(str(path), 0, "file not found")]
     except UnicodeDecodeError:
         return None, [Problem(str(path), 0, "not UTF-8 text")]
+
+
+def parse(text: str, where: str) -> tuple[object, list[Problem]]:
     try:
         return yaml.load(text, Loader=_Loader), []
     except yaml.MarkedYAMLError as e:
         line = e.problem_mark.line + 1 if e.problem_mark else 0
-        return None, [Problem(str(path), line, f"invalid YAML: {e.problem}")]
+        return None, [Problem(where, line, f"invalid YAML: {e.problem}")]
     except yaml.YAMLError as e:
-        return None, [Problem(str(path), 0, f"invalid YAML: {e}")]
+        return None, [Problem(where, 0, f"invalid YAML: {e}")]
 
 
 def check_keys(item: object, path: str, allowed: set[str], required: set[str], what: str) -> list[Problem]:

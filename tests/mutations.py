@@ -139,6 +139,24 @@ MUTATIONS = [
         "done = previous.get((paper, related))",
         "done = next((v for (p, _), v in previous.items() if p == paper), None)",
     ),
+    Mutation(
+        "serve-writer-trusts-memory",
+        "generator/writer.py",
+        "before[0] == content and before[1] == _signature(path)",
+        "before[0] == content",
+    ),
+    Mutation(
+        "serve-listing-not-reread",
+        "generator/listings.py",
+        "if before is not None and before[0] == data:",
+        "if before is not None:",
+    ),
+    Mutation(
+        "serve-links-not-reread",
+        "generator/build.py",
+        "if before is not None and before[0] == text:",
+        "if before is not None:",
+    ),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(
@@ -211,8 +229,8 @@ MUTATIONS = [
     Mutation(
         "writer-rewrites-all",
         "generator/writer.py",
-        "            if existing == data:\n                continue\n",
-        "",
+        "            if existing != data:\n",
+        "            if True:\n",
     ),
     Mutation(
         "writer-replaces-foreign-files",

@@ -3,6 +3,7 @@ topic archive pages follow the order papers joined the list, A–Z pages split b
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -160,6 +161,16 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
             SiteSettings(listing_edit_url="https://example.org/edit/"),
         ),
     ]
+
+    def edit_pages_by_hand():
+        # The writer remembers what it wrote; a page changed behind its back is written again.
+        longer, same_size = sorted((project / "docs" / "papers").glob("*.md"))[:2]
+        longer.write_text(longer.read_text() + "Edited by hand.\n")
+        mtime = same_size.stat().st_mtime_ns
+        same_size.write_bytes(same_size.read_bytes().replace(b"<p>", b"<P>", 1))
+        os.utime(same_size, ns=(mtime, mtime + 10**9))
+
+    edits.insert(0, (edit_pages_by_hand, SiteSettings()))
     for edit, settings in edits:
         edit()
         build_docs(default_sources(project), project / "docs", settings, memo)
