@@ -50,7 +50,7 @@ def main() -> None:
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
     dates = listing_dates_of(catalogue, sources)
-    files = list(render_papers(catalogue, settings, neighbours, dates, texts.summaries, workers=workers))
+    files = list(render_papers(catalogue, settings, neighbours, texts.summaries, workers=workers))
     files += render_lists(catalogue, settings, dates, texts.summaries)
     t["render"] = time.perf_counter() - mark
     mark = time.perf_counter()

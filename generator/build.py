@@ -82,16 +82,22 @@ def _paper_text(paper: cat.Paper) -> tuple[tuple[str, ...], tuple[str, ...], str
     return terms(paper.title), terms(plain(paper.abstract)), summary(paper.abstract)
 
 
-def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
-    """Each paper's related papers, as indices into catalogue.papers."""
+def related_papers(
+    catalogue: cat.Catalogue, paper_terms: dict | None = None, seen: dict | None = None
+) -> list[tuple[int, ...]]:
+    """Each paper's related papers, as indices into catalogue.papers; `seen` as related() takes it."""
     if paper_terms is None:
         paper_terms = paper_texts_of(catalogue).terms
-    return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers])
+    return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers], seen=seen)
+
+
+def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> dict[str, str]:
+    return build_index(documents(catalogue, texts.summaries, texts.terms))
 
 
 def related_and_index(catalogue: cat.Catalogue, texts: PaperTexts) -> tuple[list[tuple[int, ...]], dict[str, str]]:
     """Related papers and the search index's files: what only the paper pages and search need."""
-    return related_papers(catalogue, texts.terms), build_index(documents(catalogue, texts.summaries, texts.terms))
+    return related_papers(catalogue, texts.terms), search_files(catalogue, texts)
 
 
 def listing_dates_of(catalogue: cat.Catalogue, sources: cat.Sources):
@@ -148,11 +154,12 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
 
 
 def _late_pages(
-    late: Later, paper_pages: Callable[[list[tuple[int, ...]]], Iterable[tuple[str, str]]]
+    late: Callable[[], tuple[list[tuple[int, ...]], dict[str, str]]],
+    paper_pages: Callable[[list[tuple[int, ...]]], Iterable[tuple[str, str]]],
 ) -> Iterator[tuple[str, str]]:
     """The search index's files, then the paper pages, once related papers and the index are in
-    (related_and_index); the index is let go before the paper pages are made."""
-    neighbours, index = late.result()
+    (late()); the index is let go before the paper pages are made."""
+    neighbours, index = late()
     yield from index.items()
     del index
     yield from paper_pages(neighbours)
@@ -175,16 +182,24 @@ def build_docs(
     dates = listing_dates_of(catalogue, sources)
     # Related papers and the search index take one core for seconds; only the paper pages and
     # search need them, so with cores to spare they are made in a process of their own while
-    # the other pages are rendered and written. mkdocs serve renders in its own process (its
-    # memo and caches live there), yet these two use no cache: a spare core makes them too.
+    # the other pages are rendered and written. mkdocs serve renders in its own process, where
+    # its memo lives: related papers are made there after the other pages, from the term
+    # counts kept since the last build, and the search index, which keeps nothing, beside them.
     spare = workers > 1 or (memo is not None and available() > 1)
     wanted = spare and len(catalogue.papers) >= MIN_ITEMS
-    with Later(related_and_index, catalogue, texts, wanted=wanted) as late:
+    with Later(related_and_index if memo is None else search_files, catalogue, texts, wanted=wanted) as late:
+
+        def related_and_index_done():
+            if memo is None:
+                return late.result()
+            return related_papers(catalogue, texts.terms, memo.counts), late.result()
+
         files = chain(
-            render_lists(catalogue, settings, dates, texts.summaries),
+            render_lists(catalogue, settings, dates, texts.summaries, memo),
             static_files(),
             _late_pages(
-                late, lambda near: render_papers(catalogue, settings, near, dates, texts.summaries, memo, workers)
+                related_and_index_done,
+                lambda near: render_papers(catalogue, settings, near, texts.summaries, memo, workers),
             ),
         )
         kept = (memo.links, memo.files) if memo is not None else (None, None)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from .curation import Curated, Curation, load_curation
@@ -53,7 +54,7 @@ class Paper:
         """Automatic topics too weak or too close to leave unreviewed (curated ones are settled)."""
         return not self.curated and not confident(self.topics)
 
-    @property
+    @cached_property  # asked for by every list a paper is on, for every paper
     def topic_ids(self) -> tuple[str, ...]:
         return tuple(t for t, _ in self.topics)
 

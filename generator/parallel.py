@@ -17,6 +17,7 @@ process beside the others (Later).
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -66,6 +67,7 @@ _job: tuple[Callable, Sequence] | None = None  # in a worker process: what it wa
 
 
 def _receive(fn: Callable, items: Sequence) -> None:
+    gc.freeze()  # as in _answer
     global _job
     _job = (fn, items)
 
@@ -127,6 +129,9 @@ class Later:
 
 
 def _answer(send, fn: Callable, args: tuple) -> None:
+    # What was forked is the parent's, read only: a full collection here would walk all of it,
+    # copying every page it touches (copy on write), for garbage that is not there.
+    gc.freeze()
     try:
         answer = (True, fn(*args))
     except Exception as e:

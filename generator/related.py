@@ -64,13 +64,17 @@ def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
     return counts
 
 
-def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
+def related(
+    papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], k: int = 5, seen: dict | None = None
+) -> list[tuple[int, ...]]:
     """For each paper's (title terms, abstract terms, topic ids), the indices of up to k most
-    related others, most related first."""
+    related others, most related first. A long-lived process passes `seen`, each paper's term
+    counts from the last call, by its terms: a paper whose terms are the same is not counted
+    again."""
     n = len(papers)
     if n == 0:
         return []
-    vectors = _vectors(papers)
+    vectors = _vectors(papers, seen)
     postings = _postings(vectors)
     topics = _Topics([p[2] for p in papers])
     result: list[tuple[int, ...]] = []
@@ -79,7 +83,9 @@ def related(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]
     return result
 
 
-def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]]) -> sparse.csr_array:
+def _vectors(
+    papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], seen: dict | None = None
+) -> sparse.csr_array:
     """Each paper's TERMS_PER_PAPER most distinctive terms, weighted, as a unit row: papers x terms.
     Within a row, terms stand most distinctive first (ties: the later term in text order), the
     order the similarity sums in, so results do not depend on how terms are numbered."""
@@ -90,8 +96,14 @@ def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]
     running = itertools.count()
     ids, tfs = array("I"), array("I")
     lengths = []
+    before, kept = (seen, {}) if seen is not None else ({}, None)
     for title, abstract, _ in papers:
-        counts = _counts(title, abstract)
+        key = (title, abstract)
+        counts = before.get(key) if before else None
+        if counts is None:
+            counts = _counts(title, abstract)
+        if kept is not None:
+            kept[key] = counts
         ids.extend(map(vocab.setdefault, counts, running))
         tfs.extend(counts.values())
         lengths.append(len(counts))
@@ -105,6 +117,9 @@ def _vectors(papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]
         entry_term[block] = dense[np.frombuffer(ids, np.uint32)[block]]
         entry_tf[block] = np.minimum(np.frombuffer(tfs, np.uint32)[block], 63)
     del ids, tfs, dense
+    if seen is not None:  # this call's papers only: the memory of a paper removed goes too
+        seen.clear()
+        seen.update(kept)
 
     df = np.bincount(entry_term, minlength=len(vocab))
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n

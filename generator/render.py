@@ -17,7 +17,7 @@ import re
 import unicodedata
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -221,10 +221,10 @@ def joining_order(joined: Joined) -> list[Paper]:
 
 
 def render_feeds(
-    env: jinja2.Environment, common: dict, catalogue: Catalogue, added: dict[str, Added], joined: Joined
+    render: Callable[..., str], settings: SiteSettings, catalogue: Catalogue, added: dict[str, Added], joined: Joined
 ) -> Iterator[tuple[str, str]]:
-    """The site's feed and one per topic, each of the FEED_SIZE newest papers."""
-    settings: SiteSettings = common["settings"]
+    """The site's feed and one per topic, each of the FEED_SIZE newest papers; render is
+    render_lists' (_body_renderer)."""
     ordered = newest_first(joined)
     per_topic: dict[str, list[tuple[Paper, Added]]] = {t.id: [] for t in catalogue.taxonomy.topics}
     for item in ordered:
@@ -233,7 +233,6 @@ def render_feeds(
                 per_topic[topic_id].append(item)
     newest = max((a.rfc3339 for a in added.values()), default="1970-01-01T00:00:00Z")
     site = settings.site_url.rstrip("/") + "/" if settings.site_url else None
-    tpl = env.get_template("feed.xml.j2")
     feeds = [("feeds/all.xml", "index.html", settings.site_name, "The newest papers", ordered[:FEED_SIZE])]
     feeds += [
         (
@@ -250,8 +249,8 @@ def render_feeds(
         base = site or "../" * path.count("/")
         yield (
             path,
-            tpl.render(
-                common,
+            render(
+                "feed.xml.j2",
                 title=title,
                 subtitle=subtitle,
                 feed_id=f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, (site or settings.site_name) + path)}",
@@ -398,9 +397,12 @@ class PageMemo:
         self._context: tuple | None = None
         self._pages: dict[tuple, tuple[str, str]] = {}
         self.reused = 0  # pages the last build took from here
+        self._bodies_context: tuple | None = None
+        self._bodies: dict[tuple, str] = {}
         self.links: dict = {}  # build._collect's
         self.files: dict = {}  # writer.Known
         self.listings: dict = {}  # listings.read_listings's
+        self.counts: dict = {}  # related.related's
 
     def start(self, context: tuple) -> tuple[dict, dict]:
         """(the previous build's pages, the dict to fill with this build's)."""
@@ -408,8 +410,61 @@ class PageMemo:
         self._context, self._pages, self.reused = context, {}, 0
         return previous, self._pages
 
+    def start_bodies(self, context: tuple) -> tuple[dict, dict]:
+        """As start(), for the bodies of the other pages (render_lists)."""
+        previous = self._bodies if context == self._bodies_context else {}
+        self._bodies_context, self._bodies = context, {}
+        return previous, self._bodies
 
-def _common(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added], summaries: dict[str, str]) -> dict:
+
+def _templates_read() -> tuple[bytes, ...]:
+    # serve watches the templates: an edited one renders every page anew.
+    return tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*")))
+
+
+def _frozen(value):
+    """A template value as part of a memo key: lists and dicts as tuples."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _frozen(v)) for k, v in value.items())
+    return value
+
+
+def _body_renderer(env: jinja2.Environment, common: dict, memo: PageMemo | None, catalogue: Catalogue):
+    """render(template name, **values): the template rendered with the values and `common`.
+    With a memo, a body whose template and values are those of the previous build is taken
+    from it. The memo's context holds everything the templates read from `common` beyond the
+    values: a template that reads more must add it here."""
+
+    def render(name: str, **values) -> str:
+        return env.get_template(name).render(common, **values)
+
+    if memo is None:
+        return render
+    context = (
+        common["settings"],
+        catalogue.taxonomy,
+        tuple(common["counts"].items()),
+        len(catalogue.papers),
+        len(catalogue.listings),
+        catalogue.entry_count,
+        _templates_read(),
+    )
+    previous, kept = memo.start_bodies(context)
+
+    def remembered(name: str, **values) -> str:
+        key = (name, _frozen(values))
+        body = previous.get(key)
+        if body is None:
+            body = render(name, **values)
+        kept[key] = body
+        return body
+
+    return remembered
+
+
+def _common(catalogue: Catalogue, settings: SiteSettings, summaries: dict[str, str]) -> dict:
     """What every template may use."""
     topics = catalogue.taxonomy.topics
     # Counted, not taken from catalogue.by_topic(): that sorts every topic's papers, which the
@@ -422,7 +477,6 @@ def _common(catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added
         "topic_names": catalogue.taxonomy.by_id(),
         "counts": {t.id: per_topic[t.id] for t in topics},
         "settings": settings,
-        "added": added,
     }
 
 
@@ -430,7 +484,6 @@ def render_papers(
     catalogue: Catalogue,
     settings: SiteSettings,
     neighbours: list[tuple[int, ...]],
-    added: dict[str, Added],
     summaries: dict[str, str],
     memo: PageMemo | None = None,
     workers: int = 1,
@@ -439,13 +492,12 @@ def render_papers(
     the generator writes under docs/.
 
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
-    added[name] is when each listing entered the list (history.py); summaries[slug] is each
-    paper's summary(abstract). Paper pages are rendered by up to `workers` processes, unless a
+    summaries[slug] is each paper's summary(abstract). Paper pages are rendered by up to `workers` processes, unless a
     memo is kept (parallel.py)."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
-    common = _common(catalogue, settings, added, summaries)
+    common = _common(catalogue, settings, summaries)
     paper_tpl = env.get_template("paper.html.j2")
 
     def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
@@ -463,7 +515,7 @@ def render_papers(
     context = (
         settings,
         tuple((t.id, t.name) for t in topics),
-        tuple(p.read_bytes() for p in sorted(TEMPLATES.glob("*"))),
+        _templates_read(),
     )
     previous, kept = memo.start(context)
     for paper, near in zip(papers, neighbours, strict=True):
@@ -478,17 +530,22 @@ def render_papers(
 
 
 def render_lists(
-    catalogue: Catalogue, settings: SiteSettings, added: dict[str, Added], summaries: dict[str, str]
+    catalogue: Catalogue,
+    settings: SiteSettings,
+    added: dict[str, Added],
+    summaries: dict[str, str],
+    memo: PageMemo | None = None,
 ) -> Iterator[tuple[str, str]]:
     """Every generated page but the papers' own: topics, A–Z, listings, home, feeds and
     papers.json (see render_papers). They do not show related papers, so they need not wait
-    for them."""
+    for them. A long-lived process passes the memo it passes to render_papers."""
     env = _environment()
     topics = catalogue.taxonomy.topics
     by_topic = catalogue.by_topic()
     papers = catalogue.papers
     by_slug = {p.slug: p for p in papers}
-    common = _common(catalogue, settings, added, summaries)
+    common = _common(catalogue, settings, summaries)
+    render = _body_renderer(env, common, memo, catalogue)
 
     # A topic's first page: its most relevant papers. The rest are in archive pages in the order
     # papers joined the list, so a new paper lands on the last one and earlier pages stay as
@@ -499,8 +556,6 @@ def render_lists(
     for paper in joining_order(joined):
         for topic_id in paper.topic_ids:
             archive[topic_id].append(paper)
-    topic_tpl = env.get_template("topic.html.j2")
-    archive_tpl = env.get_template("topic-archive.html.j2")
     for topic in topics:
         parts = [archive[topic.id][i : i + PAGE_SIZE] for i in range(0, len(archive[topic.id]), PAGE_SIZE)]
         ranges = [
@@ -509,13 +564,13 @@ def render_lists(
         ]
         feed = Markup('<link rel="alternate" type="application/atom+xml" title="{}" href="../feeds/topics/{}.xml">')
         head = feed.format(f"{settings.site_name}: {topic.name}", topic.id)
-        body = topic_tpl.render(common, topic=topic, papers=by_topic[topic.id][:PAGE_SIZE], ranges=ranges)
+        body = render("topic.html.j2", topic=topic, papers=by_topic[topic.id][:PAGE_SIZE], ranges=ranges)
         yield f"topics/{topic.id}.md", page(body, topic.name, head=head)
         if len(parts) < 2:
             continue  # the first page shows them all
         for n, (part, (name, first, last)) in enumerate(zip(parts, ranges, strict=True)):
-            body = archive_tpl.render(
-                common,
+            body = render(
+                "topic-archive.html.j2",
                 topic=topic,
                 papers=part,
                 first=first,
@@ -524,39 +579,43 @@ def render_lists(
                 next=ranges[n + 1][0] if n + 1 < len(ranges) else None,
             )
             yield f"topics/{name}.md", page(body, f"{topic.name}: papers {first}–{last}")
-    yield "topics/index.md", page(env.get_template("topics.html.j2").render(common), "Topics")
+    yield "topics/index.md", page(render("topics.html.j2"), "Topics")
 
     letters: dict[str, list[Paper]] = {}
     for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.slug)):
         letters.setdefault(_letter(paper.title), []).append(paper)
-    letter_tpl = env.get_template("letter.html.j2")
     roots = {}
     for letter, items in sorted(letters.items()):
         roots[letter] = len(items)
         for node in az_tree(letter, items):
-            body = letter_tpl.render(common, node=node)
+            body = render("letter.html.j2", node=node)
             yield f"az/{node.name}.md", page(body, f"Papers: {node.label}")
-    yield "az/index.md", page(env.get_template("az.html.j2").render(common, letters=roots), "All papers A–Z")
+    yield "az/index.md", page(render("az.html.j2", letters=roots), "All papers A–Z")
 
-    listing_tpl = env.get_template("listing.html.j2")
     listing_pages = []
     in_listing: list[Paper] = []  # after the loop: the newest listing's papers, for the home page
     for number, listing in enumerate(catalogue.listings, start=1):
         # A paper listed twice in one listing is shown once, where it first appears.
         in_listing = list({slug: by_slug[slug] for slug in map(slugify, (e.title for e in listing.entries))}.values())
         pages = _pages(in_listing, listing_page(listing.name), separator="--")
-        listing_pages.append((listing, pages[0][0], len(in_listing), number))
+        listing_pages.append((listing, pages[0][0], len(in_listing), number, added[listing.name]))
         for name, chunk, n in pages:
-            body = listing_tpl.render(
-                common, listing=listing, number=number, papers=chunk, page=n, pages=[p[0] for p in pages]
+            body = render(
+                "listing.html.j2",
+                listing=listing,
+                listing_added=added[listing.name],
+                number=number,
+                papers=chunk,
+                page=n,
+                pages=[p[0] for p in pages],
             )
             yield f"listings/{name}.md", page(body, f"Listing: {listing.date or listing.name}")
-    listings_body = env.get_template("listings.html.j2").render(common, listings=listing_pages[::-1])
+    listings_body = render("listings.html.j2", listings=listing_pages[::-1])
     yield "listings/index.md", page(listings_body, "Listings")
 
     latest = catalogue.latest
-    home = env.get_template("home.html.j2").render(
-        common,
+    home = render(
+        "home.html.j2",
         latest=latest,
         latest_papers=in_listing[:HOME_LATEST],
         latest_count=len(in_listing),
@@ -565,7 +624,7 @@ def render_lists(
     yield "index.md", page(home, None)
 
     yield "papers.json", papers_json(papers, common["topic_names"])
-    yield from render_feeds(env, common, catalogue, added, joined)
+    yield from render_feeds(render, settings, catalogue, added, joined)
     if settings.site_url:
         yield "opensearch.xml", opensearch(settings)
 

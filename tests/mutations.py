@@ -157,6 +157,22 @@ MUTATIONS = [
         "if before is not None and before[0] == text:",
         "if before is not None:",
     ),
+    Mutation(
+        "serve-counts-by-title-only", "generator/related.py", "        key = (title, abstract)", "        key = title"
+    ),
+    Mutation(
+        "serve-list-pages-ignore-context",
+        "generator/render.py",
+        "previous = self._bodies if context == self._bodies_context else {}",
+        "previous = self._bodies",
+    ),
+    Mutation(
+        "serve-list-pages-by-name",
+        "generator/render.py",
+        "        key = (name, _frozen(values))",
+        "        key = (name, str(values)[:40])",
+    ),
+    Mutation("serve-counts-kept-forever", "generator/related.py", "        seen.clear()\n", ""),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(

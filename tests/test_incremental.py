@@ -155,6 +155,11 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
             ),
             SiteSettings(listing_edit_url="https://example.org/edit/"),
         ),
+        # An abstract takes another paper's title words: related papers may change.
+        (
+            lambda: first.write_text(text.replace(blocks[6], blocks[6] + " " + blocks[7], 1)),
+            SiteSettings(listing_edit_url="https://example.org/edit/"),
+        ),
         # A title: its page, and the pages naming it as related, change; the rest are reused.
         (
             lambda: first.write_text(text.replace(title, title + " Revisited", 1)),

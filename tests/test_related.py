@@ -175,3 +175,14 @@ def test_the_topic_bonus_counts_shared_topics_however_many_the_taxonomy_has(list
         for i, j in zip(a.tolist(), b.tolist(), strict=True)
     ]
     assert numbered.bonus(a, b).tolist() == expected
+
+
+def test_a_long_lived_process_keeps_term_counts_for_the_papers_of_its_last_build_only():
+    # mkdocs serve passes the same dict to every build: papers removed since must not stay in it.
+    catalogue = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
+    terms = paper_texts_of(catalogue).terms
+    papers = [(*terms[p.slug], p.topic_ids) for p in catalogue.papers]
+    seen: dict = {}
+    assert related(papers, seen=seen) == related(papers)
+    assert related(papers[:50], seen=seen) == related(papers[:50])
+    assert len(seen) == len({(t, a) for t, a, _ in papers[:50]})
