@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import catalogue as cat
 from .history import listing_dates
-from .parallel import MIN_ITEMS, Later, available, ordered_map
+from .parallel import MIN_ITEMS, Later, available, give_back_memory, ordered_map
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
 from .search_index import build_index, documents, terms
@@ -188,6 +188,11 @@ def build_docs(
     spare = workers > 1 or (memo is not None and available() > 1)
     wanted = spare and len(catalogue.papers) >= MIN_ITEMS
     with Later(related_and_index if memo is None else search_files, catalogue, texts, wanted=wanted) as late:
+        if memo is None and late.elsewhere:
+            # Only that process reads the terms now: this one lets its copy go (at 100,000
+            # papers a few hundred MB) before it renders every page.
+            texts.terms.clear()
+            give_back_memory()
 
         def related_and_index_done():
             if memo is None:

@@ -17,6 +17,8 @@ process beside the others (Later).
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -99,6 +101,11 @@ class Later:
             self._child.start()
             send.close()
 
+    @property
+    def elsewhere(self) -> bool:
+        """Whether fn runs in another process, which holds its own copy of the arguments."""
+        return self._child is not None
+
     def result(self) -> R:
         if self._child is None:
             fn, args = self._call
@@ -128,6 +135,16 @@ class Later:
             self._receive.close()
 
 
+def give_back_memory() -> None:
+    """Return freed memory to the system now. Objects larger than Python's own small-object
+    pools are freed into the C library's heap, which keeps their pages until it is asked."""
+    if sys.platform != "linux":
+        return
+    # Not glibc (no malloc_trim): that allocator gives memory back its own way.
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None).malloc_trim(0)
+
+
 def _answer(send, fn: Callable, args: tuple) -> None:
     # What was forked is the parent's, read only: a full collection here would walk all of it,
     # copying every page it touches (copy on write), for garbage that is not there.
@@ -137,5 +154,6 @@ def _answer(send, fn: Callable, args: tuple) -> None:
     except Exception as e:
         e.add_note("in a process of the build's own:\n" + traceback.format_exc())
         answer = (False, e)
+    give_back_memory()  # what fn let go: the parent is about to receive the answer beside it
     send.send(answer)
     send.close()

@@ -173,6 +173,12 @@ MUTATIONS = [
         "        key = (name, str(values)[:40])",
     ),
     Mutation("serve-counts-kept-forever", "generator/related.py", "        seen.clear()\n", ""),
+    Mutation(
+        "terms-dropped-without-fork",
+        "generator/build.py",
+        "        if memo is None and late.elsewhere:",
+        "        if memo is None:",
+    ),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(
