@@ -1,7 +1,7 @@
 """How long `mkdocs serve --dirty` takes to show an edited listing.
 
-Serves a synthetic list, edits one paper's abstract in its listing, and polls the paper's
-page over HTTP until the new text is there.
+Serves a synthetic list, edits one paper's abstract in its listing five times, and polls the paper's
+page over HTTP until each new text is there; the median is the figure.
 Usage: python -m benchmarks.serve [--n 2500] [--work DIR]
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import os
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -49,6 +50,11 @@ def _wait_for(url: str, text: str, timeout: float) -> float | None:
     return None
 
 
+# Edits per run: MkDocs looks for changes every half second, so one edit's time varies by up to
+# that much with when it lands; the median of several is the figure.
+EDITS = 5
+
+
 def measure(n: int, work: Path) -> dict:
     project = make_project(work / f"serve{n}")
     generate(n, project / "seeds")
@@ -71,13 +77,18 @@ def measure(n: int, work: Path) -> dict:
         first = _wait_for(url, "<h1", timeout=900)
         if first is None:
             return {"n": n, "first_build_s": None, "edit_s": None}
-        time.sleep(5)  # let the rebuild that the first build's own writes trigger finish
-        marker = "Edited while serving, marker 4242."
-        blocks[6] = blocks[6].rstrip() + " " + marker
-        start = time.perf_counter()
-        listing.write_text("\n\n".join(blocks), encoding="utf-8")
-        shown = _wait_for(url, "marker 4242", timeout=120)  # pages encode punctuation
-        return {"n": n, "first_build_s": first, "edit_s": None if shown is None else time.perf_counter() - start}
+        edits = []
+        abstract = blocks[6].rstrip()
+        for k in range(EDITS):
+            time.sleep(5)  # let the rebuild that the last build's own writes trigger finish
+            blocks[6] = f"{abstract} Edited while serving, marker 42{k}42."
+            start = time.perf_counter()
+            listing.write_text("\n\n".join(blocks), encoding="utf-8")
+            shown = _wait_for(url, f"marker 42{k}42", timeout=120)
+            if shown is None:
+                return {"n": n, "first_build_s": first, "edit_s": None}
+            edits.append(time.perf_counter() - start)
+        return {"n": n, "first_build_s": first, "edit_s": statistics.median(edits), "edits_s": edits}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -89,12 +100,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--work", type=Path, default=Path("bench-out"))
     args = parser.parse_args(argv)
     r = measure(args.n, args.work.resolve())
-    edit = "did not show within 120 s" if r["edit_s"] is None else f"{r['edit_s']:.1f} s"
+    if r["edit_s"] is None:
+        edit = "did not show within 120 s"
+    else:
+        each = ", ".join(f"{s:.1f}" for s in r["edits_s"])
+        edit = f"{r['edit_s']:.1f} s (median of {len(r['edits_s'])} edits: {each} s)"
     print(
         f"mkdocs serve --dirty at {r['n']:,} papers: first build {r['first_build_s']:.0f} s; edited listing shown after {edit}"
     )
     if r["edit_s"] is not None:
-        print("budget 2 s: " + ("met" if r["edit_s"] <= 2 else "NOT MET"))
+        print("budget 2 s (median): " + ("met" if r["edit_s"] <= 2 else "NOT MET"))
 
 
 if __name__ == "__main__":
