@@ -294,10 +294,10 @@ def az_key(title: str) -> str:
     """A title's letters and digits without accents or case, from its first letter or digit
     (as _letter reads it): how A–Z pages split by prefix."""
     start = next((i for i, c in enumerate(title) if c.isalnum()), len(title))
-    return "".join(c for c in unicodedata.normalize("NFKD", title[start:].casefold()) if c in _AZ_CHARS)
+    return _NOT_AZ.sub("", unicodedata.normalize("NFKD", title[start:].casefold()))
 
 
-_AZ_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_NOT_AZ = re.compile("[^a-z0-9]+")  # A-Z keys keep ASCII letters and digits only
 
 
 def az_tree(letter: str, items: list[Paper]) -> Iterator[AZNode]:
