@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from array import array
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -90,36 +90,34 @@ def _vectors(
     Within a row, terms stand most distinctive first (ties: the later term in text order), the
     order the similarity sums in, so results do not depend on how terms are numbered."""
     n = len(papers)
-    # Terms are numbered by first occurrence in C-level loops (setdefault with a running
-    # count, which skips numbers for terms seen before), then renumbered without gaps.
-    vocab: dict[str, int] = {}
-    running = itertools.count()
-    ids, tfs = array("I"), array("I")
+    # Terms are numbered by first occurrence in C-level loops: a missing term's number is how
+    # many came before it (defaultdict calls len), so the numbers have no gaps and the arrays
+    # below are read in place. Counts fit 16 bits: a listing's texts are bounded (listings.py).
+    vocab: defaultdict[str, int] = defaultdict()
+    vocab.default_factory = vocab.__len__
+    ids, tfs = array("I"), array("H")
     lengths = []
-    before, kept = (seen, {}) if seen is not None else ({}, None)
+    before, now = (seen, {}) if seen is not None else ({}, None)
     for title, abstract, _ in papers:
         key = (title, abstract)
         counts = before.get(key) if before else None
         if counts is None:
             counts = _counts(title, abstract)
-        if kept is not None:
-            kept[key] = counts
-        ids.extend(map(vocab.setdefault, counts, running))
+        if now is not None:
+            now[key] = counts
+        ids.extend(map(vocab.__getitem__, counts))
         tfs.extend(counts.values())
         lengths.append(len(counts))
-    dense = np.zeros(next(running), np.uint32)
-    dense[np.fromiter(vocab.values(), np.int64, len(vocab))] = np.arange(len(vocab), dtype=np.uint32)
-    # Converted a block at a time into arrays of their final size: one entry per term of every
-    # paper, these are the largest arrays here, and a whole-array expression would add another.
-    entry_term, entry_tf = np.empty(len(ids), np.uint32), np.empty(len(ids), np.uint8)
-    for at in range(0, len(ids), 1 << 20):
-        block = slice(at, at + (1 << 20))
-        entry_term[block] = dense[np.frombuffer(ids, np.uint32)[block]]
-        entry_tf[block] = np.minimum(np.frombuffer(tfs, np.uint32)[block], 63)
-    del ids, tfs, dense
     if seen is not None:  # this call's papers only: the memory of a paper removed goes too
         seen.clear()
-        seen.update(kept)
+        seen.update(now)
+    # One entry per term of every paper: the largest arrays here. The terms are the ids' own
+    # buffer; the counts are capped a block at a time into bytes, without a whole-array temporary.
+    entry_term = np.frombuffer(ids, np.uint32)
+    entry_tf = np.empty(len(tfs), np.uint8)
+    for at in range(0, len(tfs), 1 << 20):
+        entry_tf[at : at + (1 << 20)] = np.minimum(np.frombuffer(tfs, np.uint16)[at : at + (1 << 20)], 63)
+    del tfs
 
     df = np.bincount(entry_term, minlength=len(vocab))
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
@@ -157,7 +155,7 @@ def _vectors(
         rank = _rank_within(paper)
         top = rank < TERMS_PER_PAPER
         tops.append((paper[top], term[top], weight[top], rank[top]))
-    del entry_term, entry_tf
+    del entry_term, entry_tf, ids
     paper, term, weight, rank = (np.concatenate(parts) for parts in zip(*tops, strict=True))
     # Summed term by term in row order, as Python's sum() does: the same bits as before.
     squares = np.zeros(n)
