@@ -388,10 +388,11 @@ def citation_tags(paper: Paper) -> list[list[str]]:
 
 
 class PageMemo:
-    """What a long-lived process (mkdocs serve) keeps from its previous build. Paper pages: a
-    page whose paper and related papers are unchanged, under the same topic names and settings,
-    is taken from here instead of rendered again; it holds one build's pages, no more. And, for
-    build.py and writer.py, what each generated file held and linked to."""
+    """What a long-lived process (mkdocs serve) keeps from its previous build, one build's worth
+    and no more. Paper pages: a page whose paper and related papers are unchanged, under the
+    same topic names and settings, is taken from here instead of rendered again; the other
+    pages' bodies likewise (_body_renderer). And, for the modules named below, each listing's
+    parse, each paper's term counts, and what each generated file held and linked to."""
 
     def __init__(self) -> None:
         self._context: tuple | None = None
