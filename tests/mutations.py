@@ -179,6 +179,12 @@ MUTATIONS = [
         "        if memo is None and late.elsewhere:",
         "        if memo is None:",
     ),
+    Mutation(
+        "serve-ignores-deleted-pages",
+        "generator/mkdocs_hooks.py",
+        "    if inputs is not None and inputs == _LastRun.inputs and _fingerprint(docs) == _LastRun.docs:",
+        "    if inputs is not None and inputs == _LastRun.inputs:",
+    ),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(

@@ -97,3 +97,11 @@ def test_an_edited_listing_an_edited_taxonomy_and_a_new_listing_show_while_servi
     (project / "seeds" / "000_a.txt").write_text(listing((TITLE, TEXT + " Edited with the theme."), date="Mar 1"))
     assert _wait_for(page, "Edited with the theme")
     assert '<meta name="edited-theme">' in _get(page)
+
+    # A generated page deleted by hand while serving is written again, though no input changed.
+    deleted = project / "docs" / "papers" / f"{slugify(TITLE)}.md"
+    deleted.unlink()
+    end = time.monotonic() + 60
+    while not deleted.exists() and time.monotonic() < end:
+        time.sleep(0.1)
+    assert deleted.exists(), "the deleted generated page was not written again"
