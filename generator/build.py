@@ -210,4 +210,6 @@ def build_docs(
         kept = (memo.links, memo.files) if memo is not None else (None, None)
         report = write_files(_collect(files, links, headers, kept[0]), docs, kept[1])
     _check_links(links, report.names, docs)
+    if memo is not None:
+        memo.forget_all_but(report.names, {lst.path for lst in catalogue.listings})
     return BuildReport(catalogue, report.written, report.deleted, report.total, report.names, headers)

@@ -286,13 +286,13 @@ def read_listings(directory: Path, seen: dict | None = None) -> tuple[list[Listi
             problems.append(Problem(str(p), 0, "a listing may not be a symbolic link; copy the file instead"))
             continue
         data = p.read_bytes()
-        before = seen.get(p) if seen is not None else None
+        before = seen.get(str(p)) if seen is not None else None
         if before is not None and before[0] == data:
             listing, found = before[1], before[2]
         else:
             listing, found = parse_listing(data, str(p))
             if seen is not None:
-                seen[p] = (data, listing, found)
+                seen[str(p)] = (data, listing, found)
         problems += found
         if listing is not None:
             listings.append(listing)

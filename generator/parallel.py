@@ -154,6 +154,5 @@ def _answer(send, fn: Callable, args: tuple) -> None:
     except Exception as e:
         e.add_note("in a process of the build's own:\n" + traceback.format_exc())
         answer = (False, e)
-    give_back_memory()  # what fn let go: the parent is about to receive the answer beside it
     send.send(answer)
     send.close()

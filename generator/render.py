@@ -402,7 +402,7 @@ class PageMemo:
         self._bodies: dict[tuple, str] = {}
         self.links: dict = {}  # build._collect's
         self.files: dict = {}  # writer.Known
-        self.listings: dict = {}  # listings.read_listings's
+        self.listings: dict = {}  # listings.read_listings's, by path
         self.counts: dict = {}  # related.related's
 
     def start(self, context: tuple) -> tuple[dict, dict]:
@@ -410,6 +410,13 @@ class PageMemo:
         previous = self._pages if context == self._context else {}
         self._context, self._pages, self.reused = context, {}, 0
         return previous, self._pages
+
+    def forget_all_but(self, files: frozenset[str], listings: set[str]) -> None:
+        """Drop what the stores below hold for generated files and listings the last build no
+        longer had: they keep one build's worth, like the pages."""
+        for store, kept in ((self.links, files), (self.files, files), (self.listings, listings)):
+            for key in store.keys() - kept:
+                del store[key]
 
     def start_bodies(self, context: tuple) -> tuple[dict, dict]:
         """As start(), for the bodies of the other pages (render_lists)."""

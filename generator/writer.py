@@ -222,8 +222,6 @@ def _write(files: Iterable[tuple[str, Content]], docs: Path, known: Known | None
             if known is not None:
                 known[rel] = (content, _signature(path))
     for rel in sorted(record - seen):
-        if known is not None:
-            known.pop(rel, None)
         path = docs / rel
         if path.is_symlink() or path.is_file():
             path.unlink()

@@ -185,6 +185,12 @@ MUTATIONS = [
         "    if inputs is not None and inputs == _LastRun.inputs and _fingerprint(docs) == _LastRun.docs:",
         "    if inputs is not None and inputs == _LastRun.inputs:",
     ),
+    Mutation(
+        "serve-memo-never-forgets",
+        "generator/build.py",
+        "        memo.forget_all_but(report.names, {lst.path for lst in catalogue.listings})\n",
+        "        pass\n",
+    ),
     Mutation("title-weight-equal", "generator/topics.py", '"title": 3.0', '"title": 1.0'),
     Mutation("weak-counts-full", "generator/topics.py", "WEAK_FACTOR = 0.5", "WEAK_FACTOR = 1.0"),
     Mutation(

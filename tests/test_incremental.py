@@ -184,6 +184,10 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
         build_docs(default_sources(project), fresh, settings)
         assert snapshot(project / "docs") == snapshot(fresh)
     assert 0 < memo.reused < papers
+    # The retitled paper's old page is gone: serve no longer keeps what it held.
+    on_disk = set(snapshot(project / "docs"))
+    assert set(memo.files) <= on_disk and set(memo.links) <= on_disk
+    assert set(memo.listings) == {str(p) for p in (project / "seeds").glob("*.txt")}
 
 
 def test_a_build_spread_over_several_processes_writes_what_a_build_in_one_writes(large, tmp_path, monkeypatch):
