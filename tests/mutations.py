@@ -510,6 +510,9 @@ MUTATIONS = [
         'return (context["base_url"], "", toc,',
     ),
     Mutation("shape-ignores-anchor", "generator/mkdocs_hooks.py", '"content", "anchor")', '"content")'),
+    # The workflows' scripts clean up after themselves
+    Mutation("publish-leaves-clones", ".github/scripts/publish-pages.sh", """trap 'rm -rf "$scratch"' EXIT""", ""),
+    Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),
 ]
 
 

@@ -92,7 +92,10 @@ def test_a_push_that_lost_a_race_is_retried_from_the_branch_as_it_is_now(remote,
     hook = remote / "hooks" / "pre-receive"
     hook.write_text(f'#!/bin/sh\nif [ ! -e "{tmp_path}/raced" ]; then touch "{tmp_path}/raced"; exit 1; fi\n')
     hook.chmod(0o755)
-    result = publish(remote, "preview", 8, site(tmp_path, "pr8", ["index.html"]))
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    result = publish(remote, "preview", 8, site(tmp_path, "pr8", ["index.html"]), TMPDIR=str(scratch))
     assert result.returncode == 0, result.stderr
     assert "try 1 of 5" in result.stderr
     assert tree(remote) == {".nojekyll", "index.html", "pr-8/index.html"}
+    assert list(scratch.iterdir()) == [], "every try's clone is removed"

@@ -56,13 +56,17 @@ def pull_request(up: Path, files: dict[str, str], links: dict[str, str] | None =
 
 
 def review(checkout: Path, head: str, base: str, pr: str = "1") -> subprocess.CompletedProcess:
-    return subprocess.run(
+    scratch = checkout.parent / "tmp"
+    scratch.mkdir(exist_ok=True)
+    result = subprocess.run(
         ["bash", str(SCRIPT), pr, head, base, str(checkout / "diff.json")],
         cwd=checkout,
         capture_output=True,
         text=True,
-        env=subprocess_env(PYTHON=sys.executable),
+        env=subprocess_env(PYTHON=sys.executable, TMPDIR=str(scratch)),
     )
+    assert list(scratch.iterdir()) == [], "the script removes the pull request's files it unpacked"
+    return result
 
 
 def test_the_verdict_comes_from_the_default_branchs_code_not_the_pull_requests(repos):

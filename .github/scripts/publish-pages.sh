@@ -59,10 +59,14 @@ are in the folders <code>pr-N/</code> beside this page.</p></html>
 HTML
 }
 
+# Every try's clone lives in one temporary folder, removed however the script ends.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
 # Called as `if attempt`, where bash ignores set -e inside it: every step says `|| return 1`.
 attempt() {
   local work
-  work=$(mktemp -d)
+  work=$(mktemp -d -p "$scratch")
   if git ls-remote --exit-code --heads "$remote" gh-pages >/dev/null 2>&1; then
     git clone --quiet --depth 1 --branch gh-pages "$remote" "$work" || return 1
   else

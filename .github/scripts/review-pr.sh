@@ -19,6 +19,7 @@ if [ "$(git rev-parse FETCH_HEAD)" != "$head" ]; then
   exit 1
 fi
 files=$(mktemp -d)
+trap 'rm -rf "$files"' EXIT
 git archive FETCH_HEAD seeds data | tar -x -C "$files"
 if [ -n "$(find "$files" ! -type f ! -type d -print -quit)" ]; then
   echo "the pull request's seeds/ or data/ hold links or other non-files: not reviewed" >&2
