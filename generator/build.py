@@ -14,7 +14,7 @@ from .history import listing_dates
 from .parallel import MIN_ITEMS, Later, available, give_back_memory, ordered_map
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
-from .search_index import build_index, documents, terms
+from .search_index import documents, index_files, terms
 from .textmarkup import plain
 from .writer import OutputError, check_output_folder, write_files
 
@@ -68,9 +68,20 @@ class PaperTexts:
     summaries: dict[str, str]
 
 
-def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1) -> PaperTexts:
+def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1, seen: dict | None = None) -> PaperTexts:
+    """A long-lived process passes `seen`, what it found for each (title, abstract) last time:
+    an unchanged paper is not read again, and `seen` keeps this call's papers only."""
     papers = catalogue.papers
-    found = list(ordered_map(_paper_text, papers, workers))
+    if seen is None:
+        found = list(ordered_map(_paper_text, papers, workers))
+    else:
+        found, now = [], {}
+        for p in papers:
+            key = (p.title, p.abstract)
+            now[key] = text = seen.get(key) or _paper_text(p)
+            found.append(text)
+        seen.clear()
+        seen.update(now)
     slugs = [p.slug for p in papers]
     return PaperTexts(
         dict(zip(slugs, (f[:2] for f in found), strict=True)), dict(zip(slugs, (f[2] for f in found), strict=True))
@@ -91,13 +102,18 @@ def related_papers(
     return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers], seen=seen)
 
 
-def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> dict[str, str]:
-    return build_index(documents(catalogue, texts.summaries, texts.terms))
+def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator[tuple[str, str]]:
+    return index_files(documents(catalogue, texts.summaries, texts.terms))
 
 
-def related_and_index(catalogue: cat.Catalogue, texts: PaperTexts) -> tuple[list[tuple[int, ...]], dict[str, str]]:
-    """Related papers and the search index's files: what only the paper pages and search need."""
-    return related_papers(catalogue, texts.terms), search_files(catalogue, texts)
+def related_then_index(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator:
+    """Related papers, then the search index's files one at a time: what only the paper pages
+    and search need. Both are worked out before the first item is asked for (a process of its
+    own does that while the other pages are rendered); only the files' texts are made later."""
+    neighbours = related_papers(catalogue, texts.terms)
+    files = search_files(catalogue, texts)
+    yield neighbours
+    yield from files
 
 
 def listing_dates_of(catalogue: cat.Catalogue, sources: cat.Sources):
@@ -154,14 +170,12 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
 
 
 def _late_pages(
-    late: Callable[[], tuple[list[tuple[int, ...]], dict[str, str]]],
-    paper_pages: Callable[[list[tuple[int, ...]]], Iterable[tuple[str, str]]],
+    late: Iterator, paper_pages: Callable[[list[tuple[int, ...]]], Iterable[tuple[str, str]]]
 ) -> Iterator[tuple[str, str]]:
-    """The search index's files, then the paper pages, once related papers and the index are in
-    (late()); the index is let go before the paper pages are made."""
-    neighbours, index = late()
-    yield from index.items()
-    del index
+    """Once related papers are in (late's first item), the search index's files as they come
+    (its other items), then the paper pages."""
+    neighbours = next(late)
+    yield from late
     yield from paper_pages(neighbours)
 
 
@@ -176,7 +190,7 @@ def build_docs(
     per-paper work over several processes (parallel.py): the output is the same."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
     catalogue = cat.load(sources, workers, memo.listings if memo is not None else None)
-    texts = paper_texts_of(catalogue, workers)
+    texts = paper_texts_of(catalogue, workers, memo.texts if memo is not None else None)
     links: dict[str, str] = {}
     headers: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
@@ -185,25 +199,27 @@ def build_docs(
     # the other pages are rendered and written. mkdocs serve renders in its own process, where
     # its memo lives: related papers are made there after the other pages, from the term
     # counts kept since the last build, and the search index, which keeps nothing, beside them.
+    # The index's files come back one at a time and are written as they arrive: neither
+    # process holds all of them (at 100,000 papers, 70 MB and as much again to send them).
     spare = workers > 1 or (memo is not None and available() > 1)
     wanted = spare and len(catalogue.papers) >= MIN_ITEMS
-    with Later(related_and_index if memo is None else search_files, catalogue, texts, wanted=wanted) as late:
+    work = related_then_index if memo is None else search_files
+    with Later(work, catalogue, texts, wanted=wanted, stream=True) as late:
         if memo is None and late.elsewhere:
             # Only that process reads the terms now: this one lets its copy go (at 100,000
             # papers a few hundred MB) before it renders every page.
             texts.terms.clear()
             give_back_memory()
 
-        def related_and_index_done():
-            if memo is None:
-                return late.result()
-            return related_papers(catalogue, texts.terms, memo.counts), late.result()
+        def related_then_index_here():
+            yield related_papers(catalogue, texts.terms, memo.counts)
+            yield from late.items()
 
         files = chain(
             render_lists(catalogue, settings, dates, texts.summaries, memo),
             static_files(),
             _late_pages(
-                related_and_index_done,
+                late.items() if memo is None else related_then_index_here(),
                 lambda near: render_papers(catalogue, settings, near, texts.summaries, memo, workers),
             ),
         )

@@ -90,7 +90,6 @@ _LEAD_IN = re.compile(
 )
 
 
-@lru_cache(maxsize=1 << 17)  # mkdocs serve summarises the same abstracts again at every rebuild
 def summary(text: str) -> str:
     """One line that says what the paper does: the abstract's sentence that states its
     contribution ("We propose ..."), else its first sentence; cut at a word boundary."""
@@ -392,7 +391,8 @@ class PageMemo:
     and no more. Paper pages: a page whose paper and related papers are unchanged, under the
     same topic names and settings, is taken from here instead of rendered again; the other
     pages' bodies likewise (_body_renderer). And, for the modules named below, each listing's
-    parse, each paper's term counts, and what each generated file held and linked to."""
+    parse, each paper's terms, summary and term counts, and what each generated file held and
+    linked to."""
 
     def __init__(self) -> None:
         self._context: tuple | None = None
@@ -404,6 +404,7 @@ class PageMemo:
         self.files: dict = {}  # writer.Known
         self.listings: dict = {}  # listings.read_listings's, by path
         self.counts: dict = {}  # related.related's
+        self.texts: dict = {}  # build.paper_texts_of's
 
     def start(self, context: tuple) -> tuple[dict, dict]:
         """(the previous build's pages, the dict to fill with this build's)."""

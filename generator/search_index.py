@@ -24,8 +24,8 @@ import json
 import re
 from array import array
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 from lunr.stop_word_filter import WORDS as STOP_WORDS
@@ -73,7 +73,6 @@ class _TermOf(dict):
 _term_of = _TermOf()
 
 
-@lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged texts cost nothing
 def terms(text: str) -> tuple[str, ...]:
     """lunr.js's default pipeline: tokenizer, trimmer, stop word filter, stemmer."""
     # The tokenizer splits at runs of white space and hyphens: str.split's white space is the
@@ -259,18 +258,33 @@ def _postings(docs: list[SearchDoc]) -> dict[str, str]:
         starts = np.append(0, ends[:-1])[first].tolist()  # a piece begins where the one before ends
         for term_id, begin, end in zip(term[first].tolist(), starts, ends[final].tolist(), strict=True):
             encoded[term_id] += pieces[begin:end]
-    return {term: encoded[ids[term]].decode("ascii") for term in sorted(ids)}
+    out = {}
+    for term in sorted(ids):  # each term's bytes let go as its text is made: not both at once
+        at = ids[term]
+        out[term] = encoded[at].decode("ascii")
+        encoded[at] = None
+    return out
+
+
+def index_files(docs: list[SearchDoc]) -> Iterator[tuple[str, str]]:
+    """(relative path under docs/, script text), one file at a time. The postings are worked out
+    here; each file's text is made when asked for, and each shard's postings are then let go."""
+    return _files(docs, _split(_postings(docs), FIRST_DEPTH))
+
+
+def _files(docs: list[SearchDoc], shards: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
+    keys = sorted(shards)
+    for key in keys:
+        yield f"search/t/{key}.js", _script("__searchShard", key, shards.pop(key))
+    for start in range(0, len(docs), DOC_CHUNK):
+        chunk = [[d.location, d.title, d.excerpt] for d in docs[start : start + DOC_CHUNK]]
+        yield f"search/d/{start // DOC_CHUNK}.js", _script("__searchDocs", start // DOC_CHUNK, chunk)
+    yield (
+        "search/meta.js",
+        _script("__searchMeta", {"count": len(docs), "chunk": DOC_CHUNK, "shards": keys, "version": 2}),
+    )
 
 
 def build_index(docs: list[SearchDoc]) -> dict[str, str]:
     """Relative path under docs/ -> script text."""
-    encoded = _postings(docs)
-    shards = _split(encoded, FIRST_DEPTH)
-    files = {f"search/t/{key}.js": _script("__searchShard", key, terms) for key, terms in sorted(shards.items())}
-    for start in range(0, len(docs), DOC_CHUNK):
-        chunk = [[d.location, d.title, d.excerpt] for d in docs[start : start + DOC_CHUNK]]
-        files[f"search/d/{start // DOC_CHUNK}.js"] = _script("__searchDocs", start // DOC_CHUNK, chunk)
-    files["search/meta.js"] = _script(
-        "__searchMeta", {"count": len(docs), "chunk": DOC_CHUNK, "shards": sorted(shards), "version": 2}
-    )
-    return files
+    return dict(index_files(docs))

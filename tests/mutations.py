@@ -173,6 +173,8 @@ MUTATIONS = [
         "        key = (name, str(values)[:40])",
     ),
     Mutation("serve-counts-kept-forever", "generator/related.py", "        seen.clear()\n", ""),
+    Mutation("serve-texts-by-title-only", "generator/build.py", "key = (p.title, p.abstract)", "key = (p.title,)"),
+    Mutation("serve-texts-kept-forever", "generator/build.py", "        seen.clear()\n", ""),
     Mutation(
         "terms-dropped-without-fork",
         "generator/build.py",
@@ -299,8 +301,8 @@ MUTATIONS = [
     Mutation(
         "search-index-dropped",
         "generator/build.py",
-        "    yield from index.items()\n",
-        "",
+        "    yield from late\n",
+        "    for _ in late:\n        pass\n",
     ),
     Mutation(
         "writer-output-anywhere",
@@ -413,6 +415,19 @@ MUTATIONS = [
         "        pass\n",
     ),
     Mutation("later-never-elsewhere", "generator/parallel.py", "if wanted and can_fork():", "if False:"),
+    Mutation(
+        "later-stream-sends-one-item",
+        "generator/parallel.py",
+        "            for item in fn(*args):\n                send.send((_ITEM, item))\n",
+        "            send.send((_ITEM, next(iter(fn(*args)))))\n",
+    ),
+    Mutation("shared-heap-left-frozen", "generator/parallel.py", "        gc.unfreeze()\n", "        pass\n"),
+    Mutation(
+        "shared-heap-not-frozen",
+        "generator/parallel.py",
+        "        return\n    gc.freeze()\n",
+        "        return\n    pass\n",
+    ),
     Mutation(
         "later-left-running",
         "generator/parallel.py",

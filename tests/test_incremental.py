@@ -188,6 +188,7 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
     on_disk = set(snapshot(project / "docs"))
     assert set(memo.files) <= on_disk and set(memo.links) <= on_disk
     assert set(memo.listings) == {str(p) for p in (project / "seeds").glob("*.txt")}
+    assert len(memo.texts) == len(list((project / "docs" / "papers").glob("*.md")))
 
 
 def test_a_build_spread_over_several_processes_writes_what_a_build_in_one_writes(large, tmp_path, monkeypatch):

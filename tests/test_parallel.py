@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import time
 
@@ -87,3 +88,46 @@ def test_work_never_asked_for_ends_with_its_block(tmp_path):
     with parallel.Later(time.sleep, 60) as later:
         child = later._child
     assert not child.is_alive()  # a build that failed does not leave work running behind it
+
+
+def test_items_sent_one_by_one_arrive_in_order_then_a_failure_after_them():
+    def items(n):
+        for i in range(n):
+            yield i, os.getpid()
+        raise ValueError("after the last item")
+
+    received = []
+    with parallel.Later(items, 1000, stream=True) as later, pytest.raises(ValueError, match="after the last"):
+        for item in later.items():
+            received.append(item)
+    assert [i for i, _ in received] == list(range(1000))
+    assert {pid for _, pid in received} == {received[0][1]} != {os.getpid()}
+
+
+def test_a_process_that_dies_while_sending_items_is_an_error_not_a_hang():
+    def items():
+        yield 1
+        os._exit(4)
+
+    received = []
+    with parallel.Later(items, stream=True) as later, pytest.raises(RuntimeError, match="exit status 4"):
+        for item in later.items():
+            received.append(item)
+    assert received == [1]
+
+
+def test_items_are_the_same_when_computed_here():
+    with parallel.Later(lambda n: iter(range(n)), 5, wanted=False, stream=True) as later:
+        assert not later.elsewhere and list(later.items()) == [0, 1, 2, 3, 4]
+
+
+def test_this_processs_collector_leaves_what_it_shares_with_forked_ones_alone_until_they_end():
+    # A full collection writes into every object it walks: each page it writes would become a
+    # copy of its own in both processes. What this process makes meanwhile is collected.
+    with parallel.Later(lambda: "answer") as later:
+        assert gc.get_freeze_count() > 0
+        assert later.result() == "answer"
+    assert gc.get_freeze_count() == 0
+    results = ordered_map(lambda i: i, range(2 * parallel.MIN_ITEMS), 2)
+    assert next(results) == 0 and gc.get_freeze_count() > 0
+    assert list(results)[-1] == 2 * parallel.MIN_ITEMS - 1 and gc.get_freeze_count() == 0
