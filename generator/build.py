@@ -73,12 +73,12 @@ def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1, seen: dict | None
     an unchanged paper is not read again, and `seen` keeps this call's papers only."""
     papers = catalogue.papers
     if seen is None:
-        found = list(ordered_map(_paper_text, papers, workers))
+        found = list(ordered_map(_paper_text, [(p.title, p.abstract) for p in papers], workers))
     else:
         found, now = [], {}
         for p in papers:
             key = (p.title, p.abstract)
-            now[key] = text = seen.get(key) or _paper_text(p)
+            now[key] = text = seen.get(key) or _paper_text(key)
             found.append(text)
         seen.clear()
         seen.update(now)
@@ -88,9 +88,10 @@ def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1, seen: dict | None
     )
 
 
-def _paper_text(paper: cat.Paper) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def _paper_text(title_and_abstract: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    title, abstract = title_and_abstract
     # Terms from the words as a reader sees them, without markup.
-    return terms(paper.title), terms(plain(paper.abstract)), summary(paper.abstract)
+    return terms(title), terms(plain(abstract)), summary(abstract)
 
 
 def related_papers(
@@ -108,10 +109,12 @@ def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator[tuple[
 
 def related_then_index(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator:
     """Related papers, then the search index's files one at a time: what only the paper pages
-    and search need. Both are worked out before the first item is asked for (a process of its
-    own does that while the other pages are rendered); only the files' texts are made later."""
+    and search need. Both are worked out when the first item is asked for; then the terms are
+    let go (texts.terms is emptied), and the index's files are made one by one."""
     neighbours = related_papers(catalogue, texts.terms)
     files = search_files(catalogue, texts)
+    texts.terms.clear()
+    give_back_memory()
     yield neighbours
     yield from files
 
@@ -189,37 +192,32 @@ def build_docs(
     passes the same memo to every build (render.PageMemo); a one-shot build may spread the
     per-paper work over several processes (parallel.py): the output is the same."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
-    catalogue = cat.load(sources, workers, memo.listings if memo is not None else None)
+    remembered = (memo.listings, memo.topics) if memo is not None else (None, None)
+    catalogue = cat.load(sources, workers, *remembered)
     texts = paper_texts_of(catalogue, workers, memo.texts if memo is not None else None)
     links: dict[str, str] = {}
     headers: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
-    # Related papers and the search index take one core for seconds; only the paper pages and
-    # search need them, so with cores to spare they are made in a process of their own while
-    # the other pages are rendered and written. mkdocs serve renders in its own process, where
-    # its memo lives: related papers are made there after the other pages, from the term
-    # counts kept since the last build, and the search index, which keeps nothing, beside them.
-    # The index's files come back one at a time and are written as they arrive: neither
-    # process holds all of them (at 100,000 papers, 70 MB and as much again to send them).
-    spare = workers > 1 or (memo is not None and available() > 1)
-    wanted = spare and len(catalogue.papers) >= MIN_ITEMS
-    work = related_then_index if memo is None else search_files
-    with Later(work, catalogue, texts, wanted=wanted, stream=True) as late:
-        if memo is None and late.elsewhere:
-            # Only that process reads the terms now: this one lets its copy go (at 100,000
-            # papers a few hundred MB) before it renders every page.
-            texts.terms.clear()
-            give_back_memory()
+    # Related papers and the search index need every paper's terms, the largest thing the
+    # generator holds, and only the paper pages and search need them. A one-shot build makes
+    # them after the other pages and then lets the terms go, before the paper pages' workers
+    # start. (Made in a forked process beside the other pages, they saved seconds but raised the
+    # peak by half a GB at 100,000 papers: that process copied what it read of this one's
+    # memory.) mkdocs serve, where the memo lives, makes related papers here from the term
+    # counts kept since the last build, and the search index, which keeps nothing, in a forked
+    # process beside them. The index's files come one at a time, written as they arrive.
+    elsewhere = memo is not None and available() > 1 and len(catalogue.papers) >= MIN_ITEMS
+    with Later(search_files, catalogue, texts, wanted=elsewhere, stream=True) as index:
 
-        def related_then_index_here():
+        def related_here_index_there():
             yield related_papers(catalogue, texts.terms, memo.counts)
-            yield from late.items()
+            yield from index.items()
 
         files = chain(
             render_lists(catalogue, settings, dates, texts.summaries, memo),
             static_files(),
             _late_pages(
-                late.items() if memo is None else related_then_index_here(),
+                related_then_index(catalogue, texts) if memo is None else related_here_index_there(),
                 lambda near: render_papers(catalogue, settings, near, texts.summaries, memo, workers),
             ),
         )

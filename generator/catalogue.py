@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 
 from .curation import Curated, Curation, load_curation
@@ -158,13 +158,37 @@ def _links(curated: Curated | None, record: Record | None, where: str) -> tuple[
     return links, problems
 
 
+def _classify(taxonomy: Taxonomy, title_and_abstract: tuple[str, str]) -> tuple[tuple[str, float], ...]:
+    return classify(taxonomy, *title_and_abstract)
+
+
+def _classify_remembered(taxonomy: Taxonomy, texts: list[tuple[str, str]], seen: dict) -> list:
+    """classify() for each (title, abstract), taken from `seen` where the last call had the same
+    text under the same taxonomy; `seen` then holds this call's only."""
+    found, now = [], {}
+    for title, abstract in texts:
+        key = (taxonomy, title, abstract)
+        topics = seen.get(key)
+        if topics is None:
+            topics = classify(taxonomy, title, abstract)
+        now[key] = topics
+        found.append(topics)
+    seen.clear()
+    seen.update(now)
+    return found
+
+
 def build_catalogue(
     listings: list[Listing],
     taxonomy: Taxonomy,
     curation: Curation,
     metadata: Metadata | None = None,
     workers: int = 1,
+    classified: dict | None = None,
 ) -> tuple[Catalogue, list[Problem]]:
+    """The papers of all listings, merged, curated and classified (by up to `workers`
+    processes). A long-lived process passes `classified`, the same dict to every call: a paper
+    whose title and abstract are unchanged under the same taxonomy is not classified again."""
     problems: list[Problem] = []
     metadata = metadata or Metadata({}, {})
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -198,7 +222,10 @@ def build_catalogue(
 
     merged = [_merge(entries, curation.papers.get(key), paths) for key, entries in groups.items()]
     titles_and_abstracts = [(entries[0].title, a) for entries, (a, _) in zip(groups.values(), merged, strict=True)]
-    found_topics = ordered_map(lambda ta: classify(taxonomy, *ta), titles_and_abstracts, workers)
+    if classified is None:
+        found_topics = ordered_map(partial(_classify, taxonomy), titles_and_abstracts, workers)
+    else:
+        found_topics = _classify_remembered(taxonomy, titles_and_abstracts, classified)
 
     papers: list[Paper] = []
     by_slug: dict[str, Entry] = {}
@@ -242,10 +269,10 @@ def build_catalogue(
     return Catalogue(tuple(listings), tuple(papers), taxonomy), problems
 
 
-def load(sources: Sources, workers: int = 1, seen: dict | None = None) -> Catalogue:
+def load(sources: Sources, workers: int = 1, seen: dict | None = None, classified: dict | None = None) -> Catalogue:
     """Read and validate every input; raise InputError listing all problems at once. Papers
     are classified by up to `workers` processes (parallel.py). A long-lived process passes
-    `seen` to every load (listings.read_listings)."""
+    `seen` (listings.read_listings) and `classified` (build_catalogue) to every load."""
     listings, problems = read_listings(sources.seeds, seen)
     taxonomy, found = load_taxonomy(sources.taxonomy)
     problems += found
@@ -255,7 +282,7 @@ def load(sources: Sources, workers: int = 1, seen: dict | None = None) -> Catalo
     problems += found
     if taxonomy is None or curation is None or metadata is None:
         raise InputError(problems)
-    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata, workers)
+    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata, workers, classified)
     problems += found
     if problems:
         raise InputError(problems)

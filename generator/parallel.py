@@ -1,18 +1,19 @@
 """Per-paper stages on every core, and a one-shot build in a process of its own.
 
-A paper's topics, search terms and page depend on it alone.
-Workers are forked, so they start with the parent's data and are sent only ranges of
-positions; results come back in order, so the output is the same whatever the number of
-workers. A one-shot build uses them; a long-lived `mkdocs serve` does not, since it keeps
-per-text caches in its own process that workers would fill in vain. Fork is used on Linux
-only (Python's documentation calls it unsafe on macOS, and Windows has none): elsewhere, with
-one worker, or for few items, the same function runs in this process.
+A paper's topics, search terms and page depend on it alone. Workers start from a fork server
+(a small process that has imported the generator and read nothing), receive the function once
+and the items a task at a time, pickled; results come back in order, so the output is the same
+whatever the number of workers. A one-shot build uses them; a long-lived `mkdocs serve` does
+not, since it keeps per-text memos in its own process that workers would fill in vain. Where
+there is no fork server (Windows), with one worker, or for few items, the same function runs in
+this process.
 
 A one-shot `mkdocs build` runs the generator in a forked process (in_child): what the generator
 held is given back to the system when that process ends, instead of staying in MkDocs' process
-while it builds the pages, so the build's peak is the larger of the two, not their sum. Within
-it, work that only later stages need (related papers, the search index) may run in a forked
-process beside the others (Later).
+while it builds the pages, so the build's peak is the larger of the two, not their sum. In
+mkdocs serve, the search index is made in a forked process beside the other work (Later): it
+reads every paper's terms, which a fork shares instead of sending. Fork is used on Linux only
+(Python's documentation calls it unsafe on macOS, and Windows has none).
 """
 
 from __future__ import annotations
@@ -46,22 +47,31 @@ def can_fork() -> bool:
     return sys.platform == "linux" and "fork" in multiprocessing.get_all_start_methods()
 
 
+def can_serve() -> bool:
+    """Whether workers can be started from a fork server: a small process forked before the
+    build had read anything, so they share none of this one's memory."""
+    return "forkserver" in multiprocessing.get_all_start_methods()
+
+
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     """fn(item) for each item, in order, computed by up to `workers` processes. Results are
-    handed on as they are read, a few tasks ahead, never all held at once."""
-    if workers < 2 or len(items) < MIN_ITEMS or not can_fork():
+    handed on as they are read, a few tasks ahead, never all held at once.
+
+    fn and the items must pickle (fn a module's function, or functools.partial of one): the
+    workers start from a fork server and receive fn once and the items a task at a time. A
+    worker forked from this process instead would share its memory, and every object it read
+    (a reference count written) would copy a page: at 100,000 papers each worker copied more
+    than 300 MB of papers it only read."""
+    if workers < 2 or len(items) < MIN_ITEMS or not can_serve():
         yield from map(fn, items)
         return
-    context = multiprocessing.get_context("fork")
-    # The function and items go to the workers in the fork itself: nothing is pickled but
-    # ranges of positions on the way out and results on the way back.
-    with (
-        _shared_heap(),
-        ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(fn, items)) as pool,
-    ):
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the generator once; each worker is a fork of it, not a new interpreter.
+    context.set_forkserver_preload([f"{__package__}.build"])
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(fn,)) as pool:
         pending: deque = deque()
         for start in range(0, len(items), CHUNK):
-            pending.append(pool.submit(_run, start, min(start + CHUNK, len(items))))
+            pending.append(pool.submit(_run, items[start : start + CHUNK]))
             if len(pending) >= AHEAD * workers:
                 yield from pending.popleft().result()
         while pending:
@@ -84,18 +94,16 @@ def _shared_heap() -> Iterator[None]:
         gc.unfreeze()
 
 
-_job: tuple[Callable, Sequence] | None = None  # in a worker process: what it was forked to run
+_job: Callable | None = None  # in a worker process: the function it was started for
 
 
-def _receive(fn: Callable, items: Sequence) -> None:
-    gc.freeze()  # as in _answer
+def _receive(fn: Callable) -> None:
     global _job
-    _job = (fn, items)
+    _job = fn
 
 
-def _run(start: int, stop: int) -> list:
-    fn, items = _job
-    return [fn(items[i]) for i in range(start, stop)]
+def _run(items: Sequence) -> list:
+    return [_job(item) for item in items]
 
 
 def in_child(fn: Callable[..., R], *args) -> R:

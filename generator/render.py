@@ -19,8 +19,9 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import NamedTuple
 from urllib.parse import quote
 from xml.sax.saxutils import escape as xml_escape
 
@@ -391,8 +392,8 @@ class PageMemo:
     and no more. Paper pages: a page whose paper and related papers are unchanged, under the
     same topic names and settings, is taken from here instead of rendered again; the other
     pages' bodies likewise (_body_renderer). And, for the modules named below, each listing's
-    parse, each paper's terms, summary and term counts, and what each generated file held and
-    linked to."""
+    parse, each paper's topics, terms, summary and term counts, and what each generated file
+    held and linked to."""
 
     def __init__(self) -> None:
         self._context: tuple | None = None
@@ -405,6 +406,7 @@ class PageMemo:
         self.listings: dict = {}  # listings.read_listings's, by path
         self.counts: dict = {}  # related.related's
         self.texts: dict = {}  # build.paper_texts_of's
+        self.topics: dict = {}  # catalogue.build_catalogue's
 
     def start(self, context: tuple) -> tuple[dict, dict]:
         """(the previous build's pages, the dict to fill with this build's)."""
@@ -501,24 +503,19 @@ def render_papers(
     the generator writes under docs/.
 
     neighbours[i] are the indices of paper i's related papers (catalogue.papers order);
-    summaries[slug] is each paper's summary(abstract). Paper pages are rendered by up to `workers` processes, unless a
-    memo is kept (parallel.py)."""
-    env = _environment()
+    summaries[slug] is each paper's summary(abstract). Paper pages are rendered by up to
+    `workers` processes, unless a memo is kept (parallel.py)."""
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
-    common = _common(catalogue, settings, summaries)
-    paper_tpl = env.get_template("paper.html.j2")
-
-    def paper_page(paper: Paper, related: tuple[Paper, ...]) -> tuple[str, str]:
-        body = paper_tpl.render(common, paper=paper, related=related, h1_id=paper.slug)
-        head = citation_head(paper) if paper.citable else ""
-        return f"papers/{paper.slug}.md", page(body, paper.title, summaries[paper.slug], head)
-
+    render = partial(_paper_page, {"topic_names": catalogue.taxonomy.by_id(), "settings": settings})
+    # Each page's item holds all it shows, so a worker needs nothing else of the catalogue.
+    links = [Link(p.slug, p.title) for p in papers]
+    items = [
+        (paper, tuple(links[j] for j in near), summaries[paper.slug])
+        for paper, near in zip(papers, neighbours, strict=True)
+    ]
     if memo is None:
-        positions = range(len(papers))
-        yield from ordered_map(
-            lambda i: paper_page(papers[i], tuple(papers[j] for j in neighbours[i])), positions, workers
-        )
+        yield from ordered_map(render, items, workers)
         return
     # Templates are in the context too: serve watches them, and an edited one renders anew.
     context = (
@@ -527,15 +524,30 @@ def render_papers(
         _templates_read(),
     )
     previous, kept = memo.start(context)
-    for paper, near in zip(papers, neighbours, strict=True):
-        related = tuple(papers[j] for j in near)
-        done = previous.get((paper, related))
+    for item in items:
+        done = previous.get(item)
         if done is None:
-            done = paper_page(paper, related)
+            done = render(item)
         else:
             memo.reused += 1
-        kept[paper, related] = done
+        kept[item] = done
         yield done
+
+
+class Link(NamedTuple):
+    """Another paper as a page links to it."""
+
+    slug: str
+    title: str
+
+
+def _paper_page(common: dict, item: tuple[Paper, tuple[Link, ...], str]) -> tuple[str, str]:
+    """A paper's page from its item: the paper, its related papers and its summary. `common`
+    holds what the paper template reads beyond them."""
+    paper, related, summary_line = item
+    body = _environment().get_template("paper.html.j2").render(common, paper=paper, related=related, h1_id=paper.slug)
+    head = citation_head(paper) if paper.citable else ""
+    return f"papers/{paper.slug}.md", page(body, paper.title, summary_line, head)
 
 
 def render_lists(

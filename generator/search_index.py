@@ -268,20 +268,22 @@ def _postings(docs: list[SearchDoc]) -> dict[str, str]:
 
 def index_files(docs: list[SearchDoc]) -> Iterator[tuple[str, str]]:
     """(relative path under docs/, script text), one file at a time. The postings are worked out
-    here; each file's text is made when asked for, and each shard's postings are then let go."""
-    return _files(docs, _split(_postings(docs), FIRST_DEPTH))
+    here, and the documents' terms are not kept; each file's text is made when asked for, and
+    each shard's postings are then let go."""
+    shards = _split(_postings(docs), FIRST_DEPTH)
+    return _files([(d.location, d.title, d.excerpt) for d in docs], shards)
 
 
-def _files(docs: list[SearchDoc], shards: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
+def _files(shown: list[tuple[str, str, str]], shards: dict[str, dict[str, str]]) -> Iterator[tuple[str, str]]:
     keys = sorted(shards)
     for key in keys:
         yield f"search/t/{key}.js", _script("__searchShard", key, shards.pop(key))
-    for start in range(0, len(docs), DOC_CHUNK):
-        chunk = [[d.location, d.title, d.excerpt] for d in docs[start : start + DOC_CHUNK]]
+    for start in range(0, len(shown), DOC_CHUNK):
+        chunk = [list(d) for d in shown[start : start + DOC_CHUNK]]
         yield f"search/d/{start // DOC_CHUNK}.js", _script("__searchDocs", start // DOC_CHUNK, chunk)
     yield (
         "search/meta.js",
-        _script("__searchMeta", {"count": len(docs), "chunk": DOC_CHUNK, "shards": keys, "version": 2}),
+        _script("__searchMeta", {"count": len(shown), "chunk": DOC_CHUNK, "shards": keys, "version": 2}),
     )
 
 

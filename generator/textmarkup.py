@@ -81,7 +81,7 @@ def rich(text: str) -> Markup:
     return Markup("").join(out)
 
 
-@lru_cache(maxsize=1 << 17)  # each abstract is read for its page, summaries, feeds and search
+@lru_cache(maxsize=1024)  # an abstract is read for its summary and its terms, one after the other
 def plain(text: str) -> str:
     """The same words without markup: for summaries, descriptions and search excerpts."""
     if _plain_text(text):

@@ -384,7 +384,6 @@ def rank_scores(eligible: list[tuple[str, float]], max_topics: int) -> tuple[tup
     return tuple(ts for ts in eligible[:max_topics] if ts[1] >= floor)
 
 
-@lru_cache(maxsize=1 << 16)  # mkdocs serve rebuilds in one process: unchanged papers cost nothing
 def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, float], ...]:
     """The paper's topics with their scores, most relevant first, at most ``max_topics``.
 

@@ -136,8 +136,8 @@ MUTATIONS = [
     Mutation(
         "memo-ignores-related",
         "generator/render.py",
-        "done = previous.get((paper, related))",
-        "done = next((v for (p, _), v in previous.items() if p == paper), None)",
+        "done = previous.get(item)",
+        "done = next((v for (p, _, _), v in previous.items() if p == item[0]), None)",
     ),
     Mutation(
         "serve-writer-trusts-memory",
@@ -176,11 +176,12 @@ MUTATIONS = [
     Mutation("serve-texts-by-title-only", "generator/build.py", "key = (p.title, p.abstract)", "key = (p.title,)"),
     Mutation("serve-texts-kept-forever", "generator/build.py", "        seen.clear()\n", ""),
     Mutation(
-        "terms-dropped-without-fork",
-        "generator/build.py",
-        "        if memo is None and late.elsewhere:",
-        "        if memo is None:",
+        "serve-topics-ignore-taxonomy",
+        "generator/catalogue.py",
+        "key = (taxonomy, title, abstract)",
+        "key = (title, abstract)",
     ),
+    Mutation("serve-topics-kept-forever", "generator/catalogue.py", "    seen.clear()\n", ""),
     Mutation(
         "serve-ignores-deleted-pages",
         "generator/mkdocs_hooks.py",
@@ -283,8 +284,8 @@ MUTATIONS = [
     Mutation(
         "summaries-of-titles",
         "generator/build.py",
-        "return terms(paper.title), terms(plain(paper.abstract)), summary(paper.abstract)",
-        "return terms(paper.title), terms(plain(paper.abstract)), summary(paper.title)",
+        "return terms(title), terms(plain(abstract)), summary(abstract)",
+        "return terms(title), terms(plain(abstract)), summary(title)",
     ),
     Mutation(
         "topic-counts-main-topic-only",
@@ -320,14 +321,14 @@ MUTATIONS = [
     Mutation(
         "parallel-out-of-order",
         "generator/parallel.py",
-        "return [fn(items[i]) for i in range(start, stop)]",
-        "return [fn(items[i]) for i in reversed(range(start, stop))]",
+        "return [_job(item) for item in items]",
+        "return [_job(item) for item in reversed(items)]",
     ),
     Mutation(
         "parallel-loses-items",
         "generator/parallel.py",
-        "pending.append(pool.submit(_run, start, min(start + CHUNK, len(items))))",
-        "pending.append(pool.submit(_run, start, min(start + CHUNK - 1, len(items))))",
+        "pending.append(pool.submit(_run, items[start : start + CHUNK]))",
+        "pending.append(pool.submit(_run, items[start : start + CHUNK - 1]))",
     ),
     Mutation(
         "input-error-sent-as-text",
@@ -413,6 +414,12 @@ MUTATIONS = [
         "generator/importer.py",
         '        record["authors"] = list(p.authors)\n',
         "        pass\n",
+    ),
+    Mutation(
+        "workers-forked-from-here",
+        "generator/parallel.py",
+        'context = multiprocessing.get_context("forkserver")',
+        'context = multiprocessing.get_context("fork")',
     ),
     Mutation("later-never-elsewhere", "generator/parallel.py", "if wanted and can_fork():", "if False:"),
     Mutation(

@@ -4,6 +4,7 @@ topic archive pages follow the order papers joined the list, A–Z pages split b
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -155,6 +156,13 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
             ),
             SiteSettings(listing_edit_url="https://example.org/edit/"),
         ),
+        # Fewer topics a paper: every paper's topics are worked out anew.
+        (
+            lambda: (project / "data" / "taxonomy.yaml").write_text(
+                re.sub(r"(?m)^max_topics: *\d+", "max_topics: 1", taxonomy.replace("name: Quantization", "name: Quant"))
+            ),
+            SiteSettings(listing_edit_url="https://example.org/edit/"),
+        ),
         # An abstract takes another paper's title words: related papers may change.
         (
             lambda: first.write_text(text.replace(blocks[6], blocks[6] + " " + blocks[7], 1)),
@@ -188,7 +196,8 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
     on_disk = set(snapshot(project / "docs"))
     assert set(memo.files) <= on_disk and set(memo.links) <= on_disk
     assert set(memo.listings) == {str(p) for p in (project / "seeds").glob("*.txt")}
-    assert len(memo.texts) == len(list((project / "docs" / "papers").glob("*.md")))
+    now = len(list((project / "docs" / "papers").glob("*.md")))
+    assert len(memo.texts) == now and len(memo.topics) == now
 
 
 def test_a_build_spread_over_several_processes_writes_what_a_build_in_one_writes(large, tmp_path, monkeypatch):

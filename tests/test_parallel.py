@@ -13,26 +13,46 @@ from generator.parallel import ordered_map
 from generator.problems import InputError, Problem
 
 
+def _with_pid(i: int) -> tuple[int, int]:
+    return i, os.getpid()
+
+
+def _fail_at_1500(i: int) -> int:
+    if i == 1500:
+        raise ValueError("item 1500")
+    return i
+
+
 def test_results_come_back_in_order_though_other_processes_compute_them():
     items = range(3 * parallel.MIN_ITEMS)
-    found = list(ordered_map(lambda i: (i, os.getpid()), items, 2))
+    found = list(ordered_map(_with_pid, items, 2))
     assert [i for i, _ in found] == list(items)
     assert os.getpid() not in {pid for _, pid in found}  # the work really went elsewhere
 
 
+_STATE = {"changed here": False}
+
+
+def _changed_here(_) -> bool:
+    return _STATE["changed here"]
+
+
+def test_workers_share_none_of_this_processs_memory(monkeypatch):
+    # They start from a fork server, not from this process: what it holds is not theirs to read
+    # (reading an object writes its reference count, which would copy the page it lives in).
+    monkeypatch.setitem(_STATE, "changed here", True)
+    assert set(ordered_map(_changed_here, range(2 * parallel.MIN_ITEMS), 2)) == {False}
+    assert set(map(_changed_here, range(3))) == {True}
+
+
 def test_few_items_or_one_worker_run_in_this_process():
     for items, workers in ((range(parallel.MIN_ITEMS - 1), 4), (range(2 * parallel.MIN_ITEMS), 1)):
-        assert {pid for pid in ordered_map(lambda _: os.getpid(), items, workers)} == {os.getpid()}
+        assert {pid for _, pid in ordered_map(_with_pid, items, workers)} == {os.getpid()}
 
 
 def test_a_failure_in_a_worker_reaches_the_caller():
-    def fail_at_1500(i: int) -> int:
-        if i == 1500:
-            raise ValueError("item 1500")
-        return i
-
     with pytest.raises(ValueError, match="item 1500"):
-        list(ordered_map(fail_at_1500, range(2 * parallel.MIN_ITEMS), 2))
+        list(ordered_map(_fail_at_1500, range(2 * parallel.MIN_ITEMS), 2))
 
 
 def test_a_build_in_a_process_of_its_own_answers_as_if_run_here():
@@ -59,7 +79,8 @@ def test_a_process_that_dies_without_an_answer_is_an_error_not_a_hang():
 
 def test_without_a_safe_fork_everything_runs_in_this_process(monkeypatch):
     monkeypatch.setattr(parallel.sys, "platform", "darwin")
-    assert set(ordered_map(lambda _: os.getpid(), range(2 * parallel.MIN_ITEMS), 2)) == {os.getpid()}
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert {pid for _, pid in ordered_map(_with_pid, range(2 * parallel.MIN_ITEMS), 2)} == {os.getpid()}
     assert parallel.in_child(os.getpid) == os.getpid()
 
 
@@ -128,6 +149,3 @@ def test_this_processs_collector_leaves_what_it_shares_with_forked_ones_alone_un
         assert gc.get_freeze_count() > 0
         assert later.result() == "answer"
     assert gc.get_freeze_count() == 0
-    results = ordered_map(lambda i: i, range(2 * parallel.MIN_ITEMS), 2)
-    assert next(results) == 0 and gc.get_freeze_count() > 0
-    assert list(results)[-1] == 2 * parallel.MIN_ITEMS - 1 and gc.get_freeze_count() == 0

@@ -123,13 +123,13 @@ _PIECES = sorted({term.rstrip("$") for t in _REAL.topics for kind in t.by_kind()
 def test_classification_equals_ranking_the_explained_evidence(title, abstract):
     for joiner in (" ", "", "-"):
         t, a = joiner.join(title), joiner.join(abstract)
-        assert classify.__wrapped__(_REAL, t, a) == rank(explain(_REAL, t, a), _REAL.max_topics)
+        assert classify(_REAL, t, a) == rank(explain(_REAL, t, a), _REAL.max_topics)
 
 
 def test_classification_equals_ranking_the_explained_evidence_on_the_seeds():
     for listing in read_listings(ROOT / "seeds")[0]:
         for e in listing.entries:
-            assert classify.__wrapped__(_REAL, e.title, e.abstract) == rank(
+            assert classify(_REAL, e.title, e.abstract) == rank(
                 explain(_REAL, e.title, e.abstract), _REAL.max_topics
             )
 
