@@ -18,7 +18,7 @@ from pathlib import Path
 from generator.search_index import shard_of, terms
 
 from . import yardstick
-from .project import BIN, make_project, run, tree_size
+from .project import BIN, make_project, run, run_measured, tree_size
 from .synth import generate
 
 MKDOCS_TIMEOUT = 600  # the issue allows skipping a full MkDocs build past 10 minutes
@@ -111,7 +111,9 @@ def bench(n: int, work: Path) -> dict:
     r["search"] = search_sizes(project / "docs")
     r["incremental"] = incremental(project)
     try:
-        r["mkdocs_s"], r["mkdocs_mb"], _ = run([str(BIN / "mkdocs"), "build", "--quiet"], project, MKDOCS_TIMEOUT)
+        r["mkdocs_s"], r["mkdocs_mb"], r["mkdocs_all_mb"], _ = run_measured(
+            [str(BIN / "mkdocs"), "build", "--quiet"], project, MKDOCS_TIMEOUT
+        )
         site = project / "site"
         r["site_mb"] = tree_size(site) / 2**20
         r["paper_html_max"] = max(p.stat().st_size for p in (site / "papers").glob("*.html"))
@@ -157,7 +159,8 @@ def table(results: list[dict]) -> str:
             "plain mkdocs / hugo",
             lambda r: fmt(r["plain_s"] / r["hugo_s"] if r["plain_s"] and r.get("hugo_s") else None, ".0f", "x"),
         ),
-        ("mkdocs build peak memory", lambda r: fmt(r.get("mkdocs_mb"), ".0f", " MB")),
+        ("mkdocs build peak memory, largest process", lambda r: fmt(r.get("mkdocs_mb"), ".0f", " MB")),
+        ("mkdocs build peak memory, all processes", lambda r: fmt(r.get("mkdocs_all_mb"), ".0f", " MB")),
         ("site size", lambda r: fmt(r.get("site_mb"), ".0f", " MB")),
         ("largest paper page (HTML)", lambda r: fmt(r.get("paper_html_max"), ",", " B")),
         ("largest paper page (Markdown)", lambda r: f"{r['paper_md_max']:,} B"),
@@ -215,11 +218,13 @@ def budgets(results: list[dict]) -> list[str]:
             if r["mkdocs_s"] is None:
                 out.append("full mkdocs build at 100,000: skipped, it ran past 10 minutes")
             else:
+                # Every process of the build counts: its workers' memory is the machine's too.
+                peak = r.get("mkdocs_all_mb") or r.get("mkdocs_mb", 0)
                 out.append(
                     f"full build at 100,000: {r['mkdocs_s']:.0f} s (budget 300 s: "
                     + ("met" if r["mkdocs_s"] <= 300 else "NOT MET")
-                    + f"), peak {r.get('mkdocs_mb', 0):.0f} MB (budget 1,536 MB: "
-                    + ("met" if r.get("mkdocs_mb", 0) <= 1536 else "NOT MET")
+                    + f"), peak {peak:.0f} MB, all processes (budget 1,536 MB: "
+                    + ("met" if peak <= 1536 else "NOT MET")
                     + ")"
                 )
         out.append(f"incremental at {r['n']:,}: unchanged rebuild wrote {r['incremental']['again_written']} files")
