@@ -129,9 +129,7 @@ def test_classification_equals_ranking_the_explained_evidence(title, abstract):
 def test_classification_equals_ranking_the_explained_evidence_on_the_seeds():
     for listing in read_listings(ROOT / "seeds")[0]:
         for e in listing.entries:
-            assert classify(_REAL, e.title, e.abstract) == rank(
-                explain(_REAL, e.title, e.abstract), _REAL.max_topics
-            )
+            assert classify(_REAL, e.title, e.abstract) == rank(explain(_REAL, e.title, e.abstract), _REAL.max_topics)
 
 
 def test_a_word_found_once_by_a_strong_term_is_strong_evidence_wherever_a_weak_term_finds_it_too():
