@@ -132,11 +132,6 @@ class Later:
             self._child.start()
             send.close()
 
-    @property
-    def elsewhere(self) -> bool:
-        """Whether fn runs in another process, which holds its own copy of the arguments."""
-        return self._child is not None
-
     def result(self) -> R:
         if self._child is None:
             fn, args = self._call

@@ -138,8 +138,8 @@ def test_a_process_that_dies_while_sending_items_is_an_error_not_a_hang():
 
 
 def test_items_are_the_same_when_computed_here():
-    with parallel.Later(lambda n: iter(range(n)), 5, wanted=False, stream=True) as later:
-        assert not later.elsewhere and list(later.items()) == [0, 1, 2, 3, 4]
+    with parallel.Later(lambda n: ((i, os.getpid()) for i in range(n)), 5, wanted=False, stream=True) as later:
+        assert list(later.items()) == [(i, os.getpid()) for i in range(5)]
 
 
 def test_this_processs_collector_leaves_what_it_shares_with_forked_ones_alone_until_they_end():
