@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import catalogue as cat
 from .history import listing_dates
-from .parallel import MIN_ITEMS, Later, available, give_back_memory, ordered_map
+from .parallel import MIN_ITEMS, Later, available, give_back_memory, ordered_map, remembered
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
 from .search_index import documents, index_files, terms
@@ -72,16 +72,8 @@ def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1, seen: dict | None
     """A long-lived process passes `seen`, what it found for each (title, abstract) last time:
     an unchanged paper is not read again, and `seen` keeps this call's papers only."""
     papers = catalogue.papers
-    if seen is None:
-        found = list(ordered_map(_paper_text, [(p.title, p.abstract) for p in papers], workers))
-    else:
-        found, now = [], {}
-        for p in papers:
-            key = (p.title, p.abstract)
-            now[key] = text = seen.get(key) or _paper_text(key)
-            found.append(text)
-        seen.clear()
-        seen.update(now)
+    texts = [(p.title, p.abstract) for p in papers]
+    found = list(ordered_map(_paper_text, texts, workers)) if seen is None else remembered(_paper_text, texts, seen)
     slugs = [p.slug for p in papers]
     return PaperTexts(
         dict(zip(slugs, (f[:2] for f in found), strict=True)), dict(zip(slugs, (f[2] for f in found), strict=True))

@@ -14,7 +14,7 @@ from .curation import Curated, Curation, load_curation
 from .escape import visible
 from .listings import Entry, Listing, read_listings
 from .metadata import Metadata, Record, load_metadata
-from .parallel import ordered_map
+from .parallel import ordered_map, remembered
 from .problems import InputError, Problem
 from .slugs import normalise_title, slugify
 from .topics import Taxonomy, classify, confident, explain, load_taxonomy
@@ -162,22 +162,6 @@ def _classify(taxonomy: Taxonomy, title_and_abstract: tuple[str, str]) -> tuple[
     return classify(taxonomy, *title_and_abstract)
 
 
-def _classify_remembered(taxonomy: Taxonomy, texts: list[tuple[str, str]], seen: dict) -> list:
-    """classify() for each (title, abstract), taken from `seen` where the last call had the same
-    text under the same taxonomy; `seen` then holds this call's only."""
-    found, now = [], {}
-    for title, abstract in texts:
-        key = (taxonomy, title, abstract)
-        topics = seen.get(key)
-        if topics is None:
-            topics = classify(taxonomy, title, abstract)
-        now[key] = topics
-        found.append(topics)
-    seen.clear()
-    seen.update(now)
-    return found
-
-
 def build_catalogue(
     listings: list[Listing],
     taxonomy: Taxonomy,
@@ -222,10 +206,11 @@ def build_catalogue(
 
     merged = [_merge(entries, curation.papers.get(key), paths) for key, entries in groups.items()]
     titles_and_abstracts = [(entries[0].title, a) for entries, (a, _) in zip(groups.values(), merged, strict=True)]
+    classify_one = partial(_classify, taxonomy)
     if classified is None:
-        found_topics = ordered_map(partial(_classify, taxonomy), titles_and_abstracts, workers)
+        found_topics = ordered_map(classify_one, titles_and_abstracts, workers)
     else:
-        found_topics = _classify_remembered(taxonomy, titles_and_abstracts, classified)
+        found_topics = remembered(classify_one, titles_and_abstracts, classified, key=lambda ta: (taxonomy, *ta))
 
     papers: list[Paper] = []
     by_slug: dict[str, Entry] = {}

@@ -78,6 +78,23 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
             yield from pending.popleft().result()
 
 
+def remembered(fn: Callable[[T], R], items: Sequence[T], seen: dict, key: Callable = lambda item: item) -> list[R]:
+    """fn(item) for each item, in this process, taken from `seen` where the last call had an
+    item with the same key; `seen` then holds this call's only. What a long-lived process does
+    instead of ordered_map: it passes the same dict to every call."""
+    found, now = [], {}
+    for item in items:
+        k = key(item)
+        result = seen.get(k)
+        if result is None:
+            result = fn(item)
+        now[k] = result
+        found.append(result)
+    seen.clear()
+    seen.update(now)
+    return found
+
+
 @contextlib.contextmanager
 def _shared_heap() -> Iterator[None]:
     """While forked processes share this one's memory, its garbage collector leaves the objects
