@@ -105,6 +105,11 @@ def bench(n: int, work: Path) -> dict:
     r: dict = {"n": n}
     _, _, out = run([sys.executable, "-m", "benchmarks.stages", str(project)], project)
     r["stages"] = json.loads(out)
+    # The same work as a one-shot build does it, stages overlapping, into an empty folder.
+    cold = project / "cold-docs"
+    _, _, out = run([sys.executable, "-m", "benchmarks.stages", str(project), "0", "build", str(cold)], project)
+    r["oneshot"] = json.loads(out)
+    shutil.rmtree(cold)
     papers = project / "docs" / "papers"
     pages = sorted(papers.glob("*.md"))
     r["paper_md_max"] = max(p.stat().st_size for p in pages)
@@ -142,10 +147,14 @@ def table(results: list[dict]) -> str:
     stage = lambda k: lambda r: fmt(r["stages"][k], ".2f", " s")  # noqa: E731
     rows += [
         (f"generator: {k}", stage(k))
-        for k in ("read", "classify", "terms_summaries", "related", "render", "search_index", "write")
+        for k in ("read", "classify_terms_summaries", "related", "render", "search_index", "write")
     ]
     rows += [
         ("generator total (incl. index)", stage("total")),
+        (
+            "generator as a one-shot build runs it (overlapping, incl. index and writing)",
+            lambda r: fmt(r["oneshot"]["build"], ".2f", " s"),
+        ),
         ("generator per 1,000 papers", lambda r: f"{r['stages']['total'] / r['n'] * 1000:.2f} s"),
         (
             "generator peak memory (stages timed apart: it holds every page)",
@@ -204,11 +213,11 @@ def table(results: list[dict]) -> str:
 def budgets(results: list[dict]) -> list[str]:
     out = []
     for r in results:
-        gen = sum(r["stages"][k] for k in ("read", "classify", "terms_summaries", "related", "render"))
+        gen = sum(r["stages"][k] for k in ("read", "classify_terms_summaries", "related", "render"))
         if r["n"] == 10_000:
             out.append(
-                f"generator at 10,000 (read, classify, terms and summaries, related, render): {gen:.1f} s, budget 5 s: "
-                + ("met" if gen <= 5 else "NOT MET")
+                f"generator at 10,000 (read, classify with terms and summaries, related, render): {gen:.1f} s, "
+                "budget 5 s: " + ("met" if gen <= 5 else "NOT MET")
             )
             if r["mkdocs_s"] and r["plain_s"]:
                 ratio = r["mkdocs_s"] / r["plain_s"]

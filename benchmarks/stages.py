@@ -1,6 +1,7 @@
-"""One cold generator run, stage by stage, in its own process: prints JSON timings and peak memory.
+"""One cold generator run in its own process: prints JSON timings and peak memory. Stage by
+stage, one after the other, or (with `build`) the whole of it as a one-shot build runs it.
 
-Usage: python -m benchmarks.stages PROJECT_DIR [WORKERS]
+Usage: python -m benchmarks.stages PROJECT_DIR [WORKERS [build OUT_DIR]]
 """
 
 from __future__ import annotations
@@ -13,15 +14,17 @@ from pathlib import Path
 
 from generator import catalogue as cat
 from generator.build import (
+    PaperTexts,
+    _paper_text,
+    build_docs,
     default_sources,
     listing_dates_of,
-    paper_texts_of,
     related_papers,
     site_settings,
     static_files,
 )
 from generator.listings import read_listings
-from generator.parallel import available
+from generator.parallel import available, start_server
 from generator.render import render_lists, render_papers
 from generator.search_index import build_index, documents
 from generator.writer import write_files
@@ -29,22 +32,40 @@ from generator.writer import write_files
 
 def main() -> None:
     root = Path(sys.argv[1])
+    # 0 or none: as many as a one-shot build uses
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 and sys.argv[2] != "0" else available()
+    settings = site_settings(root)  # read before timing: loading mkdocs.yml is not the generator's work
+    if len(sys.argv) > 3 and sys.argv[3] == "build":
+        # The generator as a one-shot build runs it, its stages overlapping, into OUT_DIR.
+        start = time.perf_counter()
+        build_docs(default_sources(root), Path(sys.argv[4]), settings, workers=workers)
+        t = {"build": time.perf_counter() - start}
+    else:
+        t = stages(root, settings, workers)
+    t["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    t["workers"] = workers
+    print(json.dumps(t))
+
+
+def stages(root: Path, settings, workers: int) -> dict:
+    """Each stage timed on its own, one after the other."""
     sources = default_sources(root)
     t = {}
-    settings = site_settings(root)  # read before timing: loading mkdocs.yml is not the generator's work
-    workers = int(sys.argv[2]) if len(sys.argv) > 2 else available()  # as a one-shot build runs
+    if workers > 1:
+        start_server()  # as build_docs does, before it reads
     start = time.perf_counter()
     listings, problems = read_listings(sources.seeds)
     t["read"] = time.perf_counter() - start
     mark = time.perf_counter()
     taxonomy, _ = cat.load_taxonomy(sources.taxonomy)
     curation, _ = cat.load_curation(sources.curation)
-    catalogue, problems = cat.build_catalogue(listings, taxonomy, curation, workers=workers)
+    read: dict = {}
+    catalogue, problems = cat.build_catalogue(
+        listings, taxonomy, curation, workers=workers, also=_paper_text, read=read
+    )
     assert not problems, problems[:3]
-    t["classify"] = time.perf_counter() - mark
-    mark = time.perf_counter()
-    texts = paper_texts_of(catalogue, workers)
-    t["terms_summaries"] = time.perf_counter() - mark
+    texts = PaperTexts.of(read)
+    t["classify_terms_summaries"] = time.perf_counter() - mark
     mark = time.perf_counter()
     neighbours = related_papers(catalogue, texts.terms)
     t["related"] = time.perf_counter() - mark
@@ -61,10 +82,8 @@ def main() -> None:
     write_files(files, root / "docs")
     t["write"] = time.perf_counter() - mark
     t["total"] = time.perf_counter() - start
-    t["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t["papers"] = len(catalogue.papers)
-    t["workers"] = workers
-    print(json.dumps(t))
+    return t
 
 
 if __name__ == "__main__":

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
 
 from . import catalogue as cat
 from .history import listing_dates
-from .parallel import MIN_ITEMS, Later, available, give_back_memory, ordered_map, remembered
+from .parallel import MIN_ITEMS, Later, available, give_back_memory, start_server
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
 from .search_index import documents, index_files, terms
@@ -61,29 +61,44 @@ def static_files() -> Iterator[tuple[str, bytes]]:
 @dataclass(frozen=True)
 class PaperTexts:
     """What later stages read from each paper's words, worked out once per paper (on every
-    core): related papers and the search index use its terms, every list of papers and its own
-    page its one-line summary. By slug."""
+    core, in the pass that classifies it): related papers and the search index use its terms,
+    every list of papers and its own page its one-line summary. By slug."""
 
-    terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]  # (title, abstract) search terms
+    # (title, abstract) search terms, each text's joined by spaces: one string pickles and
+    # keeps in a fraction of the time and memory of a tuple of words.
+    terms: dict[str, tuple[str, str]]
     summaries: dict[str, str]
 
-
-def paper_texts_of(catalogue: cat.Catalogue, workers: int = 1, seen: dict | None = None) -> PaperTexts:
-    """A long-lived process passes `seen`, what it found for each (title, abstract) last time:
-    an unchanged paper is not read again, and `seen` keeps this call's papers only."""
-    papers = catalogue.papers
-    texts = [(p.title, p.abstract) for p in papers]
-    found = list(ordered_map(_paper_text, texts, workers)) if seen is None else remembered(_paper_text, texts, seen)
-    slugs = [p.slug for p in papers]
-    return PaperTexts(
-        dict(zip(slugs, (f[:2] for f in found), strict=True)), dict(zip(slugs, (f[2] for f in found), strict=True))
-    )
+    @classmethod
+    def of(cls, read: dict[str, tuple[str, str, str]]) -> PaperTexts:
+        """From _paper_text's results by slug."""
+        return cls({slug: r[:2] for slug, r in read.items()}, {slug: r[2] for slug, r in read.items()})
 
 
-def _paper_text(title_and_abstract: tuple[str, str]) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+def paper_texts_of(catalogue: cat.Catalogue) -> PaperTexts:
+    """Each paper's texts, worked out here: a build works them out with its topics (read_papers)."""
+    return PaperTexts.of({p.slug: _paper_text((p.title, p.abstract)) for p in catalogue.papers})
+
+
+def _paper_text(title_and_abstract: tuple[str, str]) -> tuple[str, str, str]:
     title, abstract = title_and_abstract
     # Terms from the words as a reader sees them, without markup.
-    return terms(title), terms(plain(abstract)), summary(abstract)
+    return " ".join(terms(title)), " ".join(terms(plain(abstract))), summary(abstract)
+
+
+def read_papers(
+    sources: cat.Sources, workers: int = 1, memo: PageMemo | None = None
+) -> tuple[cat.Catalogue, PaperTexts]:
+    """The catalogue, and its papers' texts worked out in the same pass as their topics."""
+    read: dict = {}
+    remembered = (memo.listings, memo.topics) if memo is not None else (None, None)
+    catalogue = cat.load(sources, workers, *remembered, also=_paper_text, read=read)
+    return catalogue, PaperTexts.of(read)
+
+
+def related_input(catalogue: cat.Catalogue, paper_terms: dict[str, tuple[str, str]]) -> list:
+    """What related() reads of each paper: its terms and topics."""
+    return [(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers]
 
 
 def related_papers(
@@ -92,23 +107,11 @@ def related_papers(
     """Each paper's related papers, as indices into catalogue.papers; `seen` as related() takes it."""
     if paper_terms is None:
         paper_terms = paper_texts_of(catalogue).terms
-    return related([(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers], seen=seen)
+    return related(related_input(catalogue, paper_terms), seen=seen)
 
 
 def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator[tuple[str, str]]:
     return index_files(documents(catalogue, texts.summaries, texts.terms))
-
-
-def related_then_index(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator:
-    """Related papers, then the search index's files one at a time: what only the paper pages
-    and search need. Both are worked out when the first item is asked for; then the terms are
-    let go (texts.terms is emptied), and the index's files are made one by one."""
-    neighbours = related_papers(catalogue, texts.terms)
-    files = search_files(catalogue, texts)
-    texts.terms.clear()
-    give_back_memory()
-    yield neighbours
-    yield from files
 
 
 def listing_dates_of(catalogue: cat.Catalogue, sources: cat.Sources):
@@ -119,16 +122,31 @@ _HREF = re.compile(r'href="([^"]*)"')
 _EXTERNAL = ("#", "https://", "http://", "mailto:")
 
 
-def _page_links(rel: str, text: str) -> tuple[str, list[str]]:
+class _Targets(dict):
+    """A folder's links -> the docs/-relative address each leads to ("" for an external one or
+    an anchor on the page). Pages repeat the same links (topics, navigation, papers that many
+    pages list): each is worked out once per build."""
+
+    def __init__(self, folder: str):
+        super().__init__()
+        self.folder = folder
+
+    def __missing__(self, url: str) -> str:
+        target = (
+            ""
+            if not url or url.startswith(_EXTERNAL)
+            else posixpath.normpath(posixpath.join(self.folder, url.partition("#")[0]))
+        )
+        self[url] = target
+        return target
+
+
+def _page_links(rel: str, text: str, folders: dict[str, _Targets]) -> tuple[str, list[str]]:
     """A page's front matter line (render.page) and the local addresses it links to."""
     header = text[4 : text.find("\n", 4)] if text.startswith("---\n") else ""
     folder = posixpath.dirname(rel)
-    targets = [
-        posixpath.normpath(posixpath.join(folder, url.partition("#")[0]))
-        for url in _HREF.findall(text)
-        if url and not url.startswith(_EXTERNAL)
-    ]
-    return header, targets
+    resolve = folders.get(folder) or folders.setdefault(folder, _Targets(folder))
+    return header, list(filter(None, map(resolve.__getitem__, _HREF.findall(text))))
 
 
 def _collect(
@@ -140,13 +158,14 @@ def _collect(
     """Pass pages on, noting every local address they link to (and the first page that does)
     and each page's front matter line. A long-lived process passes `seen`, what it found in
     each page last time, and an unchanged page is not searched again."""
+    folders: dict[str, _Targets] = {}
     for rel, text in pages:
         if rel.endswith(".md"):
             before = seen.get(rel) if seen is not None else None
             if before is not None and before[0] == text:
                 header, targets = before[1], before[2]
             else:
-                header, targets = _page_links(rel, text)
+                header, targets = _page_links(rel, text, folders)
                 if seen is not None:
                     seen[rel] = (text, header, targets)
             headers[rel] = header
@@ -164,16 +183,6 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
 
 
-def _late_pages(
-    late: Iterator, paper_pages: Callable[[list[tuple[int, ...]]], Iterable[tuple[str, str]]]
-) -> Iterator[tuple[str, str]]:
-    """Once related papers are in (late's first item), the search index's files as they come
-    (its other items), then the paper pages."""
-    neighbours = next(late)
-    yield from late
-    yield from paper_pages(neighbours)
-
-
 def build_docs(
     sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None, workers: int = 1
 ) -> BuildReport:
@@ -184,34 +193,47 @@ def build_docs(
     passes the same memo to every build (render.PageMemo); a one-shot build may spread the
     per-paper work over several processes (parallel.py): the output is the same."""
     check_output_folder(docs, [sources.seeds, sources.taxonomy.parent, sources.curation.parent, PACKAGE])
-    remembered = (memo.listings, memo.topics) if memo is not None else (None, None)
-    catalogue = cat.load(sources, workers, *remembered)
-    texts = paper_texts_of(catalogue, workers, memo.texts if memo is not None else None)
+    if memo is None and workers > 1 and _listings_size(sources.seeds) >= MIN_ITEMS * 1024:
+        start_server()  # about MIN_ITEMS papers' worth of text: its workers will be wanted
+    catalogue, texts = read_papers(sources, workers, memo)
     links: dict[str, str] = {}
     headers: dict[str, str] = {}
     dates = listing_dates_of(catalogue, sources)
-    # Related papers and the search index need every paper's terms, the largest thing the
-    # generator holds, and only the paper pages and search need them. A one-shot build makes
-    # them after the other pages and then lets the terms go, before the paper pages' workers
-    # start. (Made in a forked process beside the other pages, they saved seconds but raised the
-    # peak by half a GB at 100,000 papers: that process copied what it read of this one's
-    # memory.) mkdocs serve, where the memo lives, makes related papers here from the term
-    # counts kept since the last build, and the search index, which keeps nothing, in a forked
-    # process beside them. The index's files come one at a time, written as they arrive.
-    elsewhere = memo is not None and available() > 1 and len(catalogue.papers) >= MIN_ITEMS
-    with Later(search_files, catalogue, texts, wanted=elsewhere, stream=True) as index:
+    # Related papers and the search index need every paper's terms, and only the paper pages
+    # and search need them. A one-shot build works out related papers in a process of its own
+    # (from the fork server: it is sent the terms and shares nothing, where a fork of this
+    # process would copy every page of it that it reads) while this one makes the other pages
+    # and the search index; the terms are then let go, before the paper pages' workers start.
+    # mkdocs serve, where the memo lives, makes related papers here from the term counts kept
+    # since the last build, and the search index, which keeps nothing, in a forked process
+    # beside them. The index's files come one at a time, written as they arrive.
+    many = len(catalogue.papers) >= MIN_ITEMS
+    one_shot = memo is None
+    near_input = related_input(catalogue, texts.terms) if one_shot else ()
+    with (
+        Later(related, near_input, wanted=one_shot and many and workers > 1, fresh=True) as near,
+        Later(search_files, catalogue, texts, wanted=not one_shot and many and available() > 1, stream=True) as index,
+    ):
+        del near_input  # held by `near` while it is needed
+
+        def paper_pages(neighbours):
+            return render_papers(catalogue, settings, neighbours, texts.summaries, memo, workers)
+
+        def index_then_papers():
+            yield from search_files(catalogue, texts)
+            texts.terms.clear()
+            give_back_memory()
+            yield from paper_pages(near.result())
 
         def related_here_index_there():
-            yield related_papers(catalogue, texts.terms, memo.counts)
+            neighbours = related_papers(catalogue, texts.terms, memo.counts)
             yield from index.items()
+            yield from paper_pages(neighbours)
 
         files = chain(
             render_lists(catalogue, settings, dates, texts.summaries, memo),
             static_files(),
-            _late_pages(
-                related_then_index(catalogue, texts) if memo is None else related_here_index_there(),
-                lambda near: render_papers(catalogue, settings, near, texts.summaries, memo, workers),
-            ),
+            index_then_papers() if one_shot else related_here_index_there(),
         )
         kept = (memo.links, memo.files) if memo is not None else (None, None)
         report = write_files(_collect(files, links, headers, kept[0]), docs, kept[1])
@@ -219,3 +241,7 @@ def build_docs(
     if memo is not None:
         memo.forget_all_but(report.names, {lst.path for lst in catalogue.listings})
     return BuildReport(catalogue, report.written, report.deleted, report.total, report.names, headers)
+
+
+def _listings_size(seeds: Path) -> int:
+    return sum(p.stat().st_size for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else 0

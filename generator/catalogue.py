@@ -6,6 +6,7 @@ This is the boundary: everything is validated here, and what comes out is truste
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -158,8 +159,11 @@ def _links(curated: Curated | None, record: Record | None, where: str) -> tuple[
     return links, problems
 
 
-def _classify(taxonomy: Taxonomy, title_and_abstract: tuple[str, str]) -> tuple[tuple[str, float], ...]:
-    return classify(taxonomy, *title_and_abstract)
+def _read(taxonomy: Taxonomy, also: Callable | None, title_and_abstract: tuple[str, str]) -> tuple:
+    """A paper's topics, and also(its title and abstract as the site shows them) where asked:
+    one pass over each paper's text, on the same workers, instead of two."""
+    title, abstract = title_and_abstract
+    return classify(taxonomy, title, abstract), also((visible(title), visible(abstract))) if also else None
 
 
 def build_catalogue(
@@ -169,10 +173,14 @@ def build_catalogue(
     metadata: Metadata | None = None,
     workers: int = 1,
     classified: dict | None = None,
+    also: Callable[[tuple[str, str]], object] | None = None,
+    read: dict | None = None,
 ) -> tuple[Catalogue, list[Problem]]:
     """The papers of all listings, merged, curated and classified (by up to `workers`
     processes). A long-lived process passes `classified`, the same dict to every call: a paper
-    whose title and abstract are unchanged under the same taxonomy is not classified again."""
+    whose title and abstract are unchanged under the same taxonomy is not classified again.
+    With `also`, each paper's (title, abstract) as shown goes through it in the same pass, and
+    `read` receives the results by slug."""
     problems: list[Problem] = []
     metadata = metadata or Metadata({}, {})
     groups: dict[str, list[Entry]] = defaultdict(list)
@@ -206,15 +214,15 @@ def build_catalogue(
 
     merged = [_merge(entries, curation.papers.get(key), paths) for key, entries in groups.items()]
     titles_and_abstracts = [(entries[0].title, a) for entries, (a, _) in zip(groups.values(), merged, strict=True)]
-    classify_one = partial(_classify, taxonomy)
+    read_one = partial(_read, taxonomy, also)
     if classified is None:
-        found_topics = ordered_map(classify_one, titles_and_abstracts, workers)
+        results = ordered_map(read_one, titles_and_abstracts, workers)
     else:
-        found_topics = remembered(classify_one, titles_and_abstracts, classified, key=lambda ta: (taxonomy, *ta))
+        results = remembered(read_one, titles_and_abstracts, classified, key=lambda ta: (taxonomy, also, *ta))
 
     papers: list[Paper] = []
     by_slug: dict[str, Entry] = {}
-    for (key, entries), (abstract, found), topics in zip(groups.items(), merged, found_topics, strict=True):
+    for (key, entries), (abstract, found), (topics, extra) in zip(groups.items(), merged, results, strict=True):
         problems += found
         curated = curation.papers.get(key)
         first = entries[0]
@@ -229,6 +237,8 @@ def build_catalogue(
                 )
             )
         by_slug[slug] = first
+        if read is not None:
+            read[slug] = extra
         if curated:
             topics = _curate(topics, curated, taxonomy, first.title, abstract)
         record = metadata.records.get(key)
@@ -254,10 +264,18 @@ def build_catalogue(
     return Catalogue(tuple(listings), tuple(papers), taxonomy), problems
 
 
-def load(sources: Sources, workers: int = 1, seen: dict | None = None, classified: dict | None = None) -> Catalogue:
+def load(
+    sources: Sources,
+    workers: int = 1,
+    seen: dict | None = None,
+    classified: dict | None = None,
+    also: Callable[[tuple[str, str]], object] | None = None,
+    read: dict | None = None,
+) -> Catalogue:
     """Read and validate every input; raise InputError listing all problems at once. Papers
     are classified by up to `workers` processes (parallel.py). A long-lived process passes
-    `seen` (listings.read_listings) and `classified` (build_catalogue) to every load."""
+    `seen` (listings.read_listings) and `classified` (build_catalogue) to every load; `also`
+    and `read` are build_catalogue's."""
     listings, problems = read_listings(sources.seeds, seen)
     taxonomy, found = load_taxonomy(sources.taxonomy)
     problems += found
@@ -267,7 +285,7 @@ def load(sources: Sources, workers: int = 1, seen: dict | None = None, classifie
     problems += found
     if taxonomy is None or curation is None or metadata is None:
         raise InputError(problems)
-    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata, workers, classified)
+    catalogue, found = build_catalogue(listings, taxonomy, curation, metadata, workers, classified, also, read)
     problems += found
     if problems:
         raise InputError(problems)

@@ -10,10 +10,11 @@ this process.
 
 A one-shot `mkdocs build` runs the generator in a forked process (in_child): what the generator
 held is given back to the system when that process ends, instead of staying in MkDocs' process
-while it builds the pages, so the build's peak is the larger of the two, not their sum. In
-mkdocs serve, the search index is made in a forked process beside the other work (Later): it
-reads every paper's terms, which a fork shares instead of sending. Fork is used on Linux only
-(Python's documentation calls it unsafe on macOS, and Windows has none).
+while it builds the pages, so the build's peak is the larger of the two, not their sum. Work
+that can go on beside this process's runs in another one (Later): related papers, in a one-shot
+build, in a fresh process from the fork server, sent the papers' terms; in mkdocs serve, the
+search index, in a fork that shares the terms instead of being sent them. Fork is used on Linux
+only (Python's documentation calls it unsafe on macOS, and Windows has none).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import contextlib
 import ctypes
 import gc
 import multiprocessing
+import multiprocessing.forkserver
 import os
 import sys
 import traceback
@@ -53,6 +55,22 @@ def can_serve() -> bool:
     return "forkserver" in multiprocessing.get_all_start_methods()
 
 
+def _server() -> multiprocessing.context.BaseContext:
+    context = multiprocessing.get_context("forkserver")
+    # The server imports the generator once; each worker is a fork of it, not a new interpreter.
+    context.set_forkserver_preload([f"{__package__}.build"])
+    return context
+
+
+def start_server() -> None:
+    """Start the fork server now, if there is one: it imports the generator (a third of a
+    second) on another core while this process reads the listings, instead of when the first
+    workers are wanted."""
+    if can_serve():
+        _server()
+        multiprocessing.forkserver.ensure_running()
+
+
 def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Iterator[R]:
     """fn(item) for each item, in order, computed by up to `workers` processes. Results are
     handed on as they are read, a few tasks ahead, never all held at once.
@@ -65,10 +83,7 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
     if workers < 2 or len(items) < MIN_ITEMS or not can_serve():
         yield from map(fn, items)
         return
-    context = multiprocessing.get_context("forkserver")
-    # The server imports the generator once; each worker is a fork of it, not a new interpreter.
-    context.set_forkserver_preload([f"{__package__}.build"])
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_receive, initargs=(fn,)) as pool:
+    with ProcessPoolExecutor(workers, mp_context=_server(), initializer=_receive, initargs=(fn,)) as pool:
         pending: deque = deque()
         for start in range(0, len(items), CHUNK):
             pending.append(pool.submit(_run, items[start : start + CHUNK]))
@@ -133,21 +148,26 @@ class Later:
     """fn(*args), computed in a forked process while this one goes on with other work; result()
     waits for it and returns it (or raises its exception). With `stream`, fn returns an iterable
     and items() yields its items as the child sends them, one at a time, so neither process
-    holds them all. Without fork, or when not `wanted`, the work is done here when asked for.
-    Leaving the `with` block ends a child whose answer was not taken.
+    holds them all. With `fresh`, the process is a fork of the fork server instead, which shares
+    nothing with this one: fn and args are pickled to it (for work that reads much of what it
+    is given, where a fork of this process would copy every page it reads). Without fork (or a
+    fork server), or when not `wanted`, the work is done here when asked for. Leaving the `with`
+    block ends a child whose answer was not taken.
     """
 
-    def __init__(self, fn: Callable[..., R], *args, wanted: bool = True, stream: bool = False):
-        self._call = (fn, args)
+    def __init__(self, fn: Callable[..., R], *args, wanted: bool = True, stream: bool = False, fresh: bool = False):
+        self._call: tuple | None = (fn, args)
         self._child = self._receive = None
         self._heap = contextlib.ExitStack()
-        if wanted and can_fork():
-            self._heap.enter_context(_shared_heap())
-            context = multiprocessing.get_context("fork")
+        if wanted and (can_serve() if fresh else can_fork()):
+            if not fresh:
+                self._heap.enter_context(_shared_heap())
+            context = _server() if fresh else multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
             self._child = context.Process(target=_answer, args=(send, fn, args, stream))
             self._child.start()
             send.close()
+            self._call = None  # the child has them: what only they held can go
 
     def result(self) -> R:
         if self._child is None:

@@ -52,9 +52,9 @@ def _longer_than_two(terms: Sequence[str]) -> list[str]:
     return list(itertools.compress(terms, map((2).__lt__, map(len, terms))))
 
 
-def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
-    title = _longer_than_two(title)
-    abstract = _longer_than_two(abstract)
+def _counts(title: str, abstract: str) -> Counter[str]:
+    title = _longer_than_two(title.split())
+    abstract = _longer_than_two(abstract.split())
     counts = Counter(abstract)
     # Pairs from the opening only: that is where an abstract names its subject, and pairs
     # from the whole text would double the work for little.
@@ -65,10 +65,10 @@ def _counts(title: Sequence[str], abstract: Sequence[str]) -> Counter[str]:
 
 
 def related(
-    papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], k: int = 5, seen: dict | None = None
+    papers: Sequence[tuple[str, str, Sequence[str]]], k: int = 5, seen: dict | None = None
 ) -> list[tuple[int, ...]]:
     """For each paper's (title terms, abstract terms, topic ids), the indices of up to k most
-    related others, most related first. A long-lived process passes `seen`, each paper's term
+    related others, most related first. Each text's terms are joined by spaces. A long-lived process passes `seen`, each paper's term
     counts from the last call, by its terms: a paper whose terms are the same is not counted
     again."""
     n = len(papers)
@@ -83,9 +83,7 @@ def related(
     return result
 
 
-def _vectors(
-    papers: Sequence[tuple[Sequence[str], Sequence[str], Sequence[str]]], seen: dict | None = None
-) -> sparse.csr_array:
+def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]], seen: dict | None = None) -> sparse.csr_array:
     """Each paper's TERMS_PER_PAPER most distinctive terms, weighted, as a unit row: papers x terms.
     Within a row, terms stand most distinctive first (ties: the later term in text order), the
     order the similarity sums in, so results do not depend on how terms are numbered."""

@@ -48,7 +48,7 @@ class SearchDoc:
     location: str
     title: str
     excerpt: str
-    fields: dict[str, tuple[str, ...]]  # field -> its terms
+    fields: dict[str, str]  # field -> its terms, joined by spaces
 
 
 # lunr.js's trimmer uses JavaScript's \W, which is ASCII-only.
@@ -159,15 +159,20 @@ def _script(call: str, *args) -> str:
 
 
 def documents(
-    catalogue: Catalogue, summaries: dict[str, str], paper_terms: dict[str, tuple[tuple[str, ...], tuple[str, ...]]]
+    catalogue: Catalogue, summaries: dict[str, str], paper_terms: dict[str, tuple[str, str]]
 ) -> list[SearchDoc]:
     """What is indexed: topics, then papers with their summaries (shown under each result) and
-    their (title, abstract) terms, by slug."""
+    their (title, abstract) terms joined by spaces, by slug."""
     docs = [
-        SearchDoc(f"topics/{t.id}.html", t.name, t.description, {"title": terms(t.name), "text": terms(t.description)})
+        SearchDoc(
+            f"topics/{t.id}.html",
+            t.name,
+            t.description,
+            {"title": " ".join(terms(t.name)), "text": " ".join(terms(t.description))},
+        )
         for t in catalogue.taxonomy.topics
     ]
-    topic_terms = {t.id: terms(t.name) for t in catalogue.taxonomy.topics}
+    topic_terms = {t.id: " ".join(terms(t.name)) for t in catalogue.taxonomy.topics}
     # Numbered in order of first appearance: new papers arrive in listings that sort last, so
     # they take new numbers and an added paper rewrites few index files.
     in_order = sorted(catalogue.papers, key=lambda p: (p.appearances[0].listing, p.appearances[0].line))
@@ -181,7 +186,7 @@ def documents(
                 {
                     "title": title_terms,
                     "text": abstract_terms,
-                    "topics": tuple(w for t in p.topic_ids for w in topic_terms[t]),
+                    "topics": " ".join(topic_terms[t] for t in p.topic_ids),
                 },
             )
         )
@@ -234,7 +239,8 @@ def _postings(docs: list[SearchDoc]) -> dict[str, str]:
         lengths: list[int] = []
         weights: list[int] = []
         for doc in docs[start : start + _BLOCK]:
-            for field, field_terms in doc.fields.items():
+            for field, joined in doc.fields.items():
+                field_terms = joined.split()
                 term_ids.extend(map(ids.__getitem__, field_terms))
                 lengths.append(len(field_terms))
                 weights.append(FIELD_WEIGHTS[field])

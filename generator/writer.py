@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,11 +77,11 @@ _LINK = b"\0a symbolic link"  # never equal to generated content: a link is neve
 
 
 def _current(path: Path) -> bytes | None:
-    if path.is_symlink():
-        return _LINK
     try:
+        if stat.S_ISLNK(os.lstat(path).st_mode):
+            return _LINK
         return path.read_bytes()
-    except FileNotFoundError:
+    except FileNotFoundError:  # a new file: one look, not two
         return None
 
 
@@ -187,6 +188,7 @@ def _write(files: Iterable[tuple[str, Content]], docs: Path, known: Known | None
         _remove_temp_files(docs, record)
     report = WriteReport()
     seen: set[str] = set()
+    folders: set[Path] = set()  # made (or found) by this build
     conflicts: list[str] = []
     journal = _Journal(docs / JOURNAL)
     with journal:
@@ -209,8 +211,9 @@ def _write(files: Iterable[tuple[str, Content]], docs: Path, known: Known | None
                     continue
             data = content.encode("utf-8") if isinstance(content, str) else content
             existing = _current(path)
-            if existing is None:
+            if existing is None and path.parent not in folders:
                 path.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(path.parent)
             if existing != data:
                 if existing is not None and rel not in record:
                     conflicts.append(rel)

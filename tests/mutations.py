@@ -175,15 +175,15 @@ MUTATIONS = [
     Mutation("serve-counts-kept-forever", "generator/related.py", "        seen.clear()\n", ""),
     Mutation(
         "serve-texts-by-title-only",
-        "generator/build.py",
-        "remembered(_paper_text, texts, seen)",
-        "remembered(_paper_text, texts, seen, key=lambda ta: ta[0])",
+        "generator/catalogue.py",
+        "key=lambda ta: (taxonomy, also, *ta)",
+        "key=lambda ta: (taxonomy, also, ta[0])",
     ),
     Mutation(
         "serve-topics-ignore-taxonomy",
         "generator/catalogue.py",
-        "key=lambda ta: (taxonomy, *ta)",
-        "key=lambda ta: ta",
+        "key=lambda ta: (taxonomy, also, *ta)",
+        "key=lambda ta: (also, *ta)",
     ),
     Mutation("serve-remembered-kept-forever", "generator/parallel.py", "    seen.clear()\n", ""),
     Mutation(

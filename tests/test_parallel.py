@@ -100,6 +100,31 @@ def test_work_done_later_elsewhere_runs_while_this_process_goes_on(tmp_path):
         assert later.result() == "answer"
 
 
+def _state_and_pid() -> tuple[bool, int]:
+    return _STATE["changed here"], os.getpid()
+
+
+def test_fresh_work_elsewhere_shares_none_of_this_processs_memory_and_gets_what_it_is_sent(monkeypatch):
+    # Related papers read every paper's terms: a fork of this process would copy each page of
+    # them it read. A fresh process is sent its arguments and sees nothing else of this one.
+    monkeypatch.setitem(_STATE, "changed here", True)
+    with parallel.Later(_state_and_pid, fresh=True) as later:
+        changed, pid = later.result()
+    assert not changed and pid != os.getpid()
+    with parallel.Later(sorted, ["b", "c", "a"], fresh=True) as later:
+        assert later.result() == ["a", "b", "c"]
+    with parallel.Later(_fail_at_1500, 1500, fresh=True) as later, pytest.raises(ValueError, match="item 1500"):
+        later.result()
+
+
+def test_work_sent_elsewhere_is_let_go_here():
+    # At 100,000 papers the terms sent for related papers are 100 MB: this process must not
+    # keep them for the child's whole run.
+    with parallel.Later(len, [1, 2, 3], fresh=True) as later:
+        assert later._call is None
+        assert later.result() == 3
+
+
 def test_work_not_wanted_elsewhere_is_done_here_when_asked_for():
     with parallel.Later(os.getpid, wanted=False) as later:
         assert later.result() == os.getpid()

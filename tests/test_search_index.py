@@ -55,7 +55,7 @@ def seed_index():
         documents(
             c,
             {p.slug: summary(p.abstract) for p in c.papers},
-            {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers},
+            {p.slug: (" ".join(terms(p.title)), " ".join(terms(p.abstract))) for p in c.papers},
         )
     )
 
@@ -124,19 +124,19 @@ def test_every_term_lists_each_document_it_is_in_with_its_weighted_count():
             "t",
             "e",
             {
-                field: tuple(rng.choice(words[: rng.choice((5, 60, 3000))]) for _ in range(rng.randrange(12)))
+                field: " ".join(rng.choice(words[: rng.choice((5, 60, 3000))]) for _ in range(rng.randrange(12)))
                 for field in ("title", "text", "topics")
             },
         )
         for i in range(3000)
     ]
-    docs[2999].fields["text"] = ("w-rare",)
-    docs[0].fields["text"] = ("w-rare",) * 30
+    docs[2999].fields["text"] = "w-rare"
+    docs[0].fields["text"] = " ".join(["w-rare"] * 30)
     expected: dict[str, list[tuple[int, int]]] = {}
     for i, doc in enumerate(docs):
         weights: dict[str, int] = {}
         for field, field_terms in doc.fields.items():
-            for t in field_terms:
+            for t in field_terms.split():
                 weights[t] = weights.get(t, 0) + FIELD_WEIGHTS[field]
         for t, w in weights.items():
             expected.setdefault(t, []).append((i, min(w, 26)))
@@ -150,7 +150,7 @@ def test_no_shard_grows_with_the_catalogue_and_common_words_stay_small():
     # 60,000 documents: every one holds the same common words, and 20,000 rare words share a
     # three-letter prefix, so the splitting has to go several characters deep.
     docs = [
-        SearchDoc(f"papers/p{i}.html", "t", "e", {"title": ("model", f"wab{i % 20000}"), "text": ("languag", "larg")})
+        SearchDoc(f"papers/p{i}.html", "t", "e", {"title": f"model wab{i % 20000}", "text": "languag larg"})
         for i in range(60_000)
     ]
     files = build_index(docs)
@@ -229,7 +229,7 @@ def test_the_worker_finds_every_term_in_the_shards_it_loads(seed_index, monkeypa
             documents(
                 c,
                 {p.slug: summary(p.abstract) for p in c.papers},
-                {p.slug: (terms(p.title), terms(p.abstract)) for p in c.papers},
+                {p.slug: (" ".join(terms(p.title)), " ".join(terms(p.abstract))) for p in c.papers},
             )
         )
         assert max(len(k) for k in shards_of(files)) >= (4 if split > 1000 else 6)
