@@ -23,6 +23,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from itertools import chain, islice
 from pathlib import Path
 
 from . import yamlfile
@@ -147,8 +148,11 @@ def _trie_regex(sequences: list[list[str]]) -> str:
 
 @dataclass(frozen=True)
 class Matcher:
-    # At each word start where some term matches, captures the longest term matched there.
+    # At each word start where some term matches, captures the longest term matched there:
+    # `starts` after a character that ends a word (matched, so the regex engine skips ahead to
+    # such characters instead of trying every position), `first` at the start of the text.
     starts: re.Pattern[str]
+    first: re.Pattern[str]
     # first two characters -> one pattern per channel that has terms starting so, with the
     # channel: topic index x 3 + kind (terms, weak, exclude)
     terms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
@@ -178,7 +182,8 @@ def matcher(topics: tuple[Topic, ...]) -> Matcher:
         key: tuple((re.compile("|".join(regexes)), c) for c, regexes in per_channel.items())
         for key, per_channel in grouped.items()
     }
-    return Matcher(re.compile(rf"(?<![a-z0-9])(?=({_trie_regex(every)}))"), index)
+    trie = _trie_regex(every)
+    return Matcher(re.compile(f"[^a-z0-9](?=({trie}))"), re.compile(f"(?=({trie}))"), index)
 
 
 _SEEN_MAX = 1 << 17  # phrasings kept; only texts built to defeat it would reach this
@@ -198,7 +203,8 @@ def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
     found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     ends = [0] * n
     seen = match.seen
-    for hit in match.starts.finditer(text):
+    first = match.first.match(text)
+    for hit in chain((first,) if first else (), match.starts.finditer(text)):
         pos, longest = hit.span(1)
         phrase = text[pos : longest + 1]
         channels = seen.get(phrase)
@@ -286,8 +292,9 @@ def _read_taxonomy(text: str, where: str) -> tuple[Taxonomy | None, list[Problem
 
 
 def _opening_end(text: str) -> int:
-    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-    return ends[OPENING_SENTENCES - 1] if len(ends) >= OPENING_SENTENCES else len(text)
+    # The sentences after the opening ones need not be found.
+    nth = next(islice(_SENTENCE_END.finditer(text), OPENING_SENTENCES - 1, None), None)
+    return nth.end() if nth else len(text)
 
 
 _WORD_REST = re.compile(r"[\w-]*")
@@ -397,12 +404,30 @@ def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, 
     scores = []
     for i, topic in enumerate(taxonomy.topics):
         strong = _STRONG + 3 * i
-        if not in_title[strong] and not in_abstract[strong]:
+        if not in_title[strong] and (not in_abstract[strong] or _one_mention(in_title, in_abstract, strong)):
             continue
         score = _score_only(in_title, in_abstract, 3 * i, title_l, abstract_l, opening)
         if score >= THRESHOLD:
             scores.append((topic.id, score))
     return rank_scores(scores, taxonomy.max_topics)
+
+
+# A topic named once in the abstract and nowhere else scores that mention's weight: at most the
+# opening's, below the threshold. Most topics a paper touches are such passing mentions.
+_ONE_MENTION_FALLS_SHORT = max(WEIGHTS["opening"], WEIGHTS["abstract"]) < THRESHOLD
+
+
+def _one_mention(in_title, in_abstract, strong: int) -> bool:
+    """Whether the topic's only evidence is one strong term once in the abstract: no weak term
+    (a weak mention of the same word would count towards it) and nothing in the title."""
+    weak = strong - _STRONG + _WEAK
+    return (
+        _ONE_MENTION_FALLS_SHORT
+        and len(in_abstract[strong]) == 1
+        and not in_abstract[weak]
+        and not in_title[weak]
+        and not in_title[strong]
+    )
 
 
 def _score_only(in_title, in_abstract, base: int, title: str, abstract: str, opening: int) -> float:
