@@ -288,8 +288,8 @@ MUTATIONS = [
     Mutation(
         "summaries-of-titles",
         "generator/build.py",
-        "return terms(title), terms(plain(abstract)), summary(abstract)",
-        "return terms(title), terms(plain(abstract)), summary(title)",
+        "summary(abstract)\n",
+        "summary(title)\n",
     ),
     Mutation(
         "topic-counts-main-topic-only",
@@ -306,8 +306,8 @@ MUTATIONS = [
     Mutation(
         "search-index-dropped",
         "generator/build.py",
-        "    yield from late\n",
-        "    for _ in late:\n        pass\n",
+        "            yield from search_files(catalogue, texts)\n",
+        "            pass\n",
     ),
     Mutation(
         "writer-output-anywhere",
@@ -425,7 +425,12 @@ MUTATIONS = [
         'context = multiprocessing.get_context("forkserver")',
         'context = multiprocessing.get_context("fork")',
     ),
-    Mutation("later-never-elsewhere", "generator/parallel.py", "if wanted and can_fork():", "if False:"),
+    Mutation(
+        "later-never-elsewhere",
+        "generator/parallel.py",
+        "if wanted and (can_serve() if fresh else can_fork()):",
+        "if False:",
+    ),
     Mutation(
         "later-stream-sends-one-item",
         "generator/parallel.py",
@@ -539,6 +544,48 @@ MUTATIONS = [
     # The workflows' scripts clean up after themselves
     Mutation("publish-leaves-clones", ".github/scripts/publish-pages.sh", """trap 'rm -rf "$scratch"' EXIT""", ""),
     Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),
+    # One pass over each paper's text; related papers in a fresh process; classification shortcuts
+    Mutation("one-mention-ignores-title-weak", "generator/topics.py", "        and not in_title[weak]\n", ""),
+    Mutation("one-mention-ignores-abstract-weak", "generator/topics.py", "        and not in_abstract[weak]\n", ""),
+    Mutation(
+        "first-word-unmatched",
+        "generator/topics.py",
+        "chain((first,) if first else (), match.starts.finditer(text))",
+        "chain((), match.starts.finditer(text))",
+    ),
+    Mutation(
+        "opening-one-sentence-long", "generator/topics.py", "OPENING_SENTENCES - 1, None)", "OPENING_SENTENCES, None)"
+    ),
+    Mutation(
+        "texts-of-another-paper",
+        "generator/catalogue.py",
+        "            read[slug] = extra\n",
+        "            read[slug] = read.get(slug, extra)\n            read.setdefault(by_slug and next(iter(by_slug)), extra)\n",
+    ),
+    Mutation(
+        "fresh-child-forked",
+        "generator/parallel.py",
+        "context = _server() if fresh else",
+        'context = multiprocessing.get_context("fork") if fresh else',
+    ),
+    Mutation(
+        "fresh-args-kept-here",
+        "generator/parallel.py",
+        "            self._call = None  # the child has them",
+        "            pass  # the child has them",
+    ),
+    Mutation(
+        "link-targets-one-folder",
+        "generator/build.py",
+        "resolve = folders.get(folder) or folders.setdefault(folder, _Targets(folder))",
+        'resolve = folders.get("") or folders.setdefault("", _Targets(folder))',
+    ),
+    Mutation(
+        "writer-makes-first-folder-only",
+        "generator/writer.py",
+        "if existing is None and path.parent not in folders:",
+        "if existing is None and not folders:",
+    ),
 ]
 
 
