@@ -412,20 +412,21 @@ def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, 
     return rank_scores(scores, taxonomy.max_topics)
 
 
-# A topic named once in the abstract and nowhere else scores that mention's weight: at most the
-# opening's, below the threshold. Most topics a paper touches are such passing mentions.
-_ONE_MENTION_FALLS_SHORT = max(WEIGHTS["opening"], WEIGHTS["abstract"]) < THRESHOLD
+# A topic whose one strong mention, in the abstract, is all the abstract holds of it scores at
+# most twice that mention's weight: below the threshold. Most topics a paper touches are such
+# passing mentions.
+_ONE_MENTION_FALLS_SHORT = 2 * max(WEIGHTS["opening"], WEIGHTS["abstract"]) < THRESHOLD
 
 
 def _one_mention(in_title, in_abstract, strong: int) -> bool:
-    """Whether the topic's only evidence is one strong term once in the abstract: no weak term
-    (a weak mention of the same word would count towards it) and nothing in the title."""
-    weak = strong - _STRONG + _WEAK
+    """Whether the topic's only evidence in the abstract is one strong term, once, and its title
+    has no strong term. Weak words add at most what strong ones do (_total); a weak word in the
+    title cannot be that same word, since a weak term that matched it would have matched in
+    the abstract too."""
     return (
         _ONE_MENTION_FALLS_SHORT
         and len(in_abstract[strong]) == 1
-        and not in_abstract[weak]
-        and not in_title[weak]
+        and not in_abstract[strong - _STRONG + _WEAK]
         and not in_title[strong]
     )
 

@@ -545,8 +545,12 @@ MUTATIONS = [
     Mutation("publish-leaves-clones", ".github/scripts/publish-pages.sh", """trap 'rm -rf "$scratch"' EXIT""", ""),
     Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),
     # One pass over each paper's text; related papers in a fresh process; classification shortcuts
-    Mutation("one-mention-ignores-title-weak", "generator/topics.py", "        and not in_title[weak]\n", ""),
-    Mutation("one-mention-ignores-abstract-weak", "generator/topics.py", "        and not in_abstract[weak]\n", ""),
+    Mutation(
+        "one-mention-ignores-abstract-weak",
+        "generator/topics.py",
+        "        and not in_abstract[strong - _STRONG + _WEAK]\n",
+        "",
+    ),
     Mutation(
         "first-word-unmatched",
         "generator/topics.py",
@@ -557,10 +561,10 @@ MUTATIONS = [
         "opening-one-sentence-long", "generator/topics.py", "OPENING_SENTENCES - 1, None)", "OPENING_SENTENCES, None)"
     ),
     Mutation(
-        "texts-of-another-paper",
+        "texts-of-raw-text",
         "generator/catalogue.py",
-        "            read[slug] = extra\n",
-        "            read[slug] = read.get(slug, extra)\n            read.setdefault(by_slug and next(iter(by_slug)), extra)\n",
+        "also((visible(title), visible(abstract)))",
+        "also((title, abstract))",
     ),
     Mutation(
         "fresh-child-forked",

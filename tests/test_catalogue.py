@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from generator import catalogue as cat
-from generator.build import default_sources
+from generator.build import build_docs, default_sources
 from generator.problems import InputError
+from generator.render import SiteSettings
 
 from .conftest import ABSTRACT, listing
 
@@ -164,3 +165,15 @@ def test_bidi_controls_in_titles_and_abstracts_are_shown_as_visible_escapes(proj
     [paper] = load(project).papers
     assert paper.title == "Evil\\u202etxt.exe Models"
     assert paper.abstract.startswith("We \\u2067hide\\u2069 this.")
+
+
+def test_no_generated_file_carries_a_bidi_control_from_a_listing(project, tmp_path):
+    # Summaries (in every list of papers, the search results and papers.json) and search terms
+    # are made from the text as shown, escapes and all.
+    (project / "seeds" / "000_a.txt").write_text(
+        listing(("Evil\u202etxt.exe Models", "We propose \u2067hidden\u2069 models. " + ABSTRACT)), encoding="utf-8"
+    )
+    build_docs(default_sources(project), tmp_path / "docs", SiteSettings())
+    texts = [p.read_text(encoding="utf-8") for p in (tmp_path / "docs").rglob("*") if p.is_file()]
+    assert not any(c in text for text in texts for c in "\u202e\u2067\u2069")
+    assert any("\\u2067hidden\\u2069 models" in text for text in texts if "paper-summary" in text)

@@ -79,6 +79,19 @@ def test_a_passing_mention_in_the_abstract_files_nothing_but_the_title_confirmed
     assert classify(ONE, "Quantization of Agents", FILLER + "We quantize agents.")[0][0] == "t0"
 
 
+def test_one_strong_mention_in_the_abstract_counts_with_the_weak_words_around_it():
+    # Alone, one mention is a passing one; weak words of the topic in the title or the abstract
+    # (the same word, or others) can lift it to the threshold, and classify must see them.
+    tax = taxonomy({"terms": ["expert$"], "weak": ["expert", "gating", "router"]})
+    assert classify(tax, "A Study", "An expert decides.") == ()
+    for title, abstract in (
+        ("Experts at Scale", "An expert decides."),
+        ("A Study", "An expert decides. Experts and gating and router."),
+    ):
+        assert classify(tax, title, abstract) == (("t0", THRESHOLD),)
+        assert classify(tax, title, abstract) == rank(explain(tax, title, abstract), tax.max_topics)
+
+
 def test_an_ambiguous_weak_word_supports_a_topic_but_never_makes_one():
     tax = taxonomy({"terms": ["human preference", "rlhf"], "weak": ["alignment", "align"]})
     assert classify(tax, "Bidirectional Alignment for Students", "We align a student. " * 5) == ()
