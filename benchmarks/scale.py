@@ -152,7 +152,7 @@ def table(results: list[dict]) -> str:
     rows += [
         ("generator total (incl. index)", stage("total")),
         (
-            "generator as a one-shot build runs it (overlapping, incl. index and writing)",
+            "generator, one-shot (stages overlap; + index, writing)",
             lambda r: fmt(r["oneshot"]["build"], ".2f", " s"),
         ),
         ("generator per 1,000 papers", lambda r: f"{r['stages']['total'] / r['n'] * 1000:.2f} s"),
