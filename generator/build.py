@@ -11,6 +11,7 @@ from pathlib import Path
 
 from . import catalogue as cat
 from .history import listing_dates
+from .listings import LISTING_SUFFIX
 from .parallel import MIN_ITEMS, Later, available, give_back_memory, start_server
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
@@ -244,4 +245,4 @@ def build_docs(
 
 
 def _listings_size(seeds: Path) -> int:
-    return sum(p.stat().st_size for p in seeds.glob("*.txt") if p.is_file()) if seeds.is_dir() else 0
+    return sum(p.stat().st_size for p in seeds.glob(f"*{LISTING_SUFFIX}") if p.is_file()) if seeds.is_dir() else 0
