@@ -171,7 +171,7 @@ class Later:
 
     def result(self) -> R:
         if self._child is None:
-            fn, args = self._call
+            fn, args = self._take()
             return fn(*args)
         kind, value = self._next()
         self._finish()
@@ -181,7 +181,7 @@ class Later:
 
     def items(self) -> Iterator:
         if self._child is None:
-            fn, args = self._call
+            fn, args = self._take()
             yield from fn(*args)
             return
         while (message := self._next())[0] == _ITEM:
@@ -189,6 +189,11 @@ class Later:
         self._finish()
         if message[0] == _FAILED:
             raise message[1]
+
+    def _take(self) -> tuple:
+        # Done here, the work holds its arguments while it runs and not after.
+        call, self._call = self._call, None
+        return call
 
     def _next(self) -> tuple[str, object]:
         try:

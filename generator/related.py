@@ -67,10 +67,10 @@ def _counts(title: str, abstract: str) -> Counter[str]:
 def related(
     papers: Sequence[tuple[str, str, Sequence[str]]], k: int = 5, seen: dict | None = None
 ) -> list[tuple[int, ...]]:
-    """For each paper's (title terms, abstract terms, topic ids), the indices of up to k most
-    related others, most related first. Each text's terms are joined by spaces. A long-lived process passes `seen`, each paper's term
-    counts from the last call, by its terms: a paper whose terms are the same is not counted
-    again."""
+    """For each paper's (title terms, abstract terms, topic ids), each text's terms joined by
+    spaces, the indices of up to k most related others, most related first. A long-lived
+    process passes `seen`, each paper's term counts from the last call, by its terms: a paper
+    whose terms are the same is not counted again."""
     n = len(papers)
     if n == 0:
         return []

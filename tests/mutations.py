@@ -579,6 +579,12 @@ MUTATIONS = [
         "            pass  # the child has them",
     ),
     Mutation(
+        "later-here-keeps-args",
+        "generator/parallel.py",
+        "        call, self._call = self._call, None\n",
+        "        call = self._call\n",
+    ),
+    Mutation(
         "link-targets-one-folder",
         "generator/build.py",
         "resolve = folders.get(folder) or folders.setdefault(folder, _Targets(folder))",

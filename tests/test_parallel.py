@@ -125,6 +125,16 @@ def test_work_sent_elsewhere_is_let_go_here():
         assert later.result() == 3
 
 
+def test_work_done_here_lets_go_of_its_arguments_once_done():
+    # Nor, done here, for the rest of the build (the paper pages come after related papers).
+    with parallel.Later(len, [1, 2, 3], wanted=False) as later:
+        assert later.result() == 3
+        assert later._call is None
+    with parallel.Later(iter, [1, 2], wanted=False, stream=True) as later:
+        assert list(later.items()) == [1, 2]
+        assert later._call is None
+
+
 def test_work_not_wanted_elsewhere_is_done_here_when_asked_for():
     with parallel.Later(os.getpid, wanted=False) as later:
         assert later.result() == os.getpid()
