@@ -92,7 +92,7 @@ def read_papers(
 ) -> tuple[cat.Catalogue, PaperTexts]:
     """The catalogue, and its papers' texts worked out in the same pass as their topics."""
     read: dict = {}
-    remembered = (memo.listings, memo.topics) if memo is not None else (None, None)
+    remembered = (memo.listings, memo.papers) if memo is not None else (None, None)
     catalogue = cat.load(sources, workers, *remembered, also=_paper_text, read=read)
     return catalogue, PaperTexts.of(read)
 

@@ -405,7 +405,7 @@ class PageMemo:
         self.files: dict = {}  # writer.Known
         self.listings: dict = {}  # listings.read_listings's, by path
         self.counts: dict = {}  # related.related's
-        self.topics: dict = {}  # catalogue.build_catalogue's: topics, terms and summary
+        self.papers: dict = {}  # catalogue.build_catalogue's: each paper's topics, terms and summary
 
     def start(self, context: tuple) -> tuple[dict, dict]:
         """(the previous build's pages, the dict to fill with this build's)."""

@@ -197,7 +197,7 @@ def test_a_long_lived_process_reuses_unchanged_paper_pages_and_writes_what_a_fre
     assert set(memo.files) <= on_disk and set(memo.links) <= on_disk
     assert set(memo.listings) == {str(p) for p in (project / "seeds").glob("*.txt")}
     now = len(list((project / "docs" / "papers").glob("*.md")))
-    assert len(memo.topics) == now
+    assert len(memo.papers) == now
 
 
 def test_a_build_spread_over_several_processes_writes_what_a_build_in_one_writes(large, tmp_path, monkeypatch):
