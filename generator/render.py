@@ -75,6 +75,16 @@ def sentences(text: str) -> list[str]:
     return [s + end for s, end in zip(parts[:-1:2], parts[1::2], strict=True)] + [parts[-1]]
 
 
+def _sentence_at(text: str, pos: int) -> str:
+    """The sentence of sentences(text) that holds position pos."""
+    start = 0
+    for end in _SENTENCE_END.finditer(text):
+        if end.start() >= pos:
+            return text[start : end.start() + 1]
+        start = end.end()
+    return text[start:]
+
+
 # Where an abstract says what the paper does: "we propose", "this paper presents", "our method".
 _CONTRIBUTION = re.compile(
     r"\b(?:we (?:\w+ )?(?:propose|introduce|present|develop|design|show|find|study|investigate|explore|"
@@ -94,11 +104,15 @@ _LEAD_IN = re.compile(
 def summary(text: str) -> str:
     """One line that says what the paper does: the abstract's sentence that states its
     contribution ("We propose ..."), else its first sentence; cut at a word boundary."""
-    parts = sentences(plain(text))
-    chosen = next(
-        (s for s in parts if _CONTRIBUTION.search(s)),
-        next((s for s in parts[1:] if _ANY_WE.search(s)), parts[0]),
-    )
+    text = plain(text)
+    # No phrase of _CONTRIBUTION spans a sentence's end: the first in the text is in the first
+    # sentence that holds one, and only that sentence need be cut out.
+    found = _CONTRIBUTION.search(text)
+    if found:
+        chosen = _sentence_at(text, found.start())
+    else:
+        parts = sentences(text)
+        chosen = next((s for s in parts[1:] if _ANY_WE.search(s)), parts[0])
     chosen = _LEAD_IN.sub("", chosen)
     chosen = chosen[:1].upper() + chosen[1:]
     if len(chosen) <= SUMMARY_LENGTH:

@@ -188,20 +188,26 @@ def matcher(topics: tuple[Topic, ...]) -> Matcher:
 
 _SEEN_MAX = 1 << 17  # phrasings kept; only texts built to defeat it would reach this
 
+# A span a channel's terms matched: start, end, and the term as one evidence key
+# ("mixture-of experts" and "mixture of experts" meet).
+Span = tuple[int, int, str]
 
-def _channels_at(match: Matcher, text: str, pos: int) -> tuple[tuple[int, int], ...]:
-    """(channel, length) of each channel's match at pos (see Matcher.seen)."""
+
+def _channels_at(match: Matcher, text: str, pos: int) -> tuple[tuple[int, int, str], ...]:
+    """(channel, length, evidence key) of each channel's match at pos (see Matcher.seen)."""
     pair = text[pos : pos + 2]
     group = match.terms.get(pair)
     if group is None:
         group = match.terms.get(_key(pair), ())
-    return tuple((c, hit.end() - pos) for pattern, c in group if (hit := pattern.match(text, pos)))
+    return tuple(
+        (c, hit.end() - pos, _term_key(hit.group())) for pattern, c in group if (hit := pattern.match(text, pos))
+    )
 
 
-def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
-    """Per channel, the spans its terms matched, without overlaps, left to right."""
-    found: list[list[tuple[int, int]]] = [[] for _ in range(n)]
-    ends = [0] * n
+def _matches(match: Matcher, text: str) -> dict[int, list[Span]]:
+    """Per channel that matched anything, the spans its terms matched, without overlaps, left
+    to right. A paper touches a few of the taxonomy's channels: the others are absent."""
+    found: dict[int, list[Span]] = {}
     seen = match.seen
     first = match.first.match(text)
     for hit in chain((first,) if first else (), match.starts.finditer(text)):
@@ -212,11 +218,12 @@ def _matches(match: Matcher, text: str, n: int) -> list[list[tuple[int, int]]]:
             if len(seen) >= _SEEN_MAX:
                 seen.clear()
             channels = seen[phrase] = _channels_at(match, text, pos)
-        for c, length in channels:
-            if pos < ends[c]:
-                continue
-            found[c].append((pos, pos + length))
-            ends[c] = pos + length
+        for c, length, key in channels:
+            spans = found.get(c)
+            if spans is None:
+                found[c] = [(pos, pos + length, key)]
+            elif pos >= spans[-1][1]:
+                spans.append((pos, pos + length, key))
     return found
 
 
@@ -306,8 +313,12 @@ def _term_key(matched: str) -> str:
     return matched if matched.isalnum() else " ".join(_SEPS.split(matched))
 
 
-def _overlaps(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _overlaps(start: int, end: int, spans: list[Span]) -> bool:
+    # A loop, not any() over a generator: this runs for most spans of every paper.
+    for s, e, _ in spans:  # noqa: SIM110
+        if s < end and start < e:
+            return True
+    return False
 
 
 @lru_cache(maxsize=1024)  # a handful of places, counts and kinds: every paper asks the same
@@ -329,10 +340,9 @@ def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
     (title, abstract) and kind of term."""
     hits: dict[str, list] = {}  # term as matched -> [word, where, count, weak]
     for where_of, text, spans, excluded, weak in found:
-        for start, end in spans:
+        for start, end, key in spans:
             if _overlaps(start, end, excluded):
                 continue  # another sense of the word ("grammar-aligned" is not alignment)
-            key = _term_key(text[start:end])
             word = text[start : _WORD_REST.match(text, end).end()]
             where = where_of(start)
             hit = hits.setdefault(key, [word, where, 0, weak])
@@ -349,10 +359,9 @@ def _topic_score(topic_id: str, found: list[tuple]) -> TopicScore:
 def explain(taxonomy: Taxonomy, title: str, abstract: str, full: bool = True) -> tuple[TopicScore, ...]:
     """Each topic's score and the evidence behind it, in taxonomy order. With full=False, topics
     with no strong term are not looked into (their score is 0 whatever their weak terms)."""
-    n = 3 * len(taxonomy.topics)
     title_l, abstract_l = title.lower(), abstract.lower()
-    in_title = _matches(taxonomy.match, title_l, n)
-    in_abstract = _matches(taxonomy.match, abstract_l, n)
+    in_title = _matches(taxonomy.match, title_l)
+    in_abstract = _matches(taxonomy.match, abstract_l)
     opening = _opening_end(abstract)
 
     def in_abstract_at(pos: int) -> str:
@@ -360,7 +369,8 @@ def explain(taxonomy: Taxonomy, title: str, abstract: str, full: bool = True) ->
 
     scores = []
     for i, topic in enumerate(taxonomy.topics):
-        if not full and not in_title[3 * i + _STRONG] and not in_abstract[3 * i + _STRONG]:
+        strong, weak, exclude = 3 * i + _STRONG, 3 * i + _WEAK, 3 * i + _EXCLUDE
+        if not full and strong not in in_title and strong not in in_abstract:
             scores.append(TopicScore(topic.id, 0.0, ()))
             continue
         found = []
@@ -368,10 +378,10 @@ def explain(taxonomy: Taxonomy, title: str, abstract: str, full: bool = True) ->
             (lambda _: "title", title_l, in_title),
             (in_abstract_at, abstract_l, in_abstract),
         ):
-            excluded, strong = spans[3 * i + _EXCLUDE], spans[3 * i + _STRONG]
-            found.append((where_of, text, strong, excluded, False))
+            excluded, strong_spans = spans.get(exclude, []), spans.get(strong, [])
+            found.append((where_of, text, strong_spans, excluded, False))
             # A weak term inside a strong one ("evaluat" in "evaluating") is the same evidence.
-            found.append((where_of, text, spans[3 * i + _WEAK], excluded + strong, True))
+            found.append((where_of, text, spans.get(weak, []), excluded + strong_spans, True))
         scores.append(_topic_score(topic.id, found))
     return tuple(scores)
 
@@ -396,58 +406,70 @@ def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, 
 
     The scores are explain()'s, computed without keeping the evidence: classification runs for
     every paper on every build, explain() only where a reader or curator asks why."""
-    n = 3 * len(taxonomy.topics)
-    title_l, abstract_l = title.lower(), abstract.lower()
-    in_title = _matches(taxonomy.match, title_l, n)
-    in_abstract = _matches(taxonomy.match, abstract_l, n)
-    opening = _opening_end(abstract) if any(in_abstract) else 0
+    in_title = _matches(taxonomy.match, title.lower())
+    in_abstract = _matches(taxonomy.match, abstract.lower())
+    opening = _opening_end(abstract) if in_abstract else 0
     scores = []
-    for i, topic in enumerate(taxonomy.topics):
-        strong = _STRONG + 3 * i
-        if not in_title[strong] and (not in_abstract[strong] or _one_mention(in_title, in_abstract, strong)):
+    # Only topics with a strong term can be filed; the others' channels are not looked at.
+    for strong in sorted({c for c in chain(in_title, in_abstract) if c % 3 == _STRONG}):
+        if _falls_short(in_title, in_abstract, strong):
             continue
-        score = _score_only(in_title, in_abstract, 3 * i, title_l, abstract_l, opening)
+        score = _score_only(in_title, in_abstract, strong - _STRONG, opening)
         if score >= THRESHOLD:
-            scores.append((topic.id, score))
+            scores.append((taxonomy.topics[strong // 3].id, score))
     return rank_scores(scores, taxonomy.max_topics)
 
 
-# A topic whose one strong mention, in the abstract, is all the abstract holds of it scores at
-# most twice that mention's weight: below the threshold. Most topics a paper touches are such
-# passing mentions.
-_ONE_MENTION_FALLS_SHORT = 2 * max(WEIGHTS["opening"], WEIGHTS["abstract"]) < THRESHOLD
+# The most one span can add to a score: its place's weight (the title's, or the opening's in
+# the abstract), plus at most that much again for each repetition of a term. That holds while a
+# repetition's bonus stays within the lightest place's weight (log2(n) <= n - 1).
+_MOST_TITLE = WEIGHTS["title"]
+_MOST_ABSTRACT = max(WEIGHTS["opening"], WEIGHTS["abstract"])
+_BOUND_HOLDS = min(WEIGHTS.values()) >= REPEAT_BONUS
+_ROUNDING = 0.005  # each weight, and the total, is rounded to two decimals
 
 
-def _one_mention(in_title, in_abstract, strong: int) -> bool:
-    """Whether the topic's only evidence in the abstract is one strong term, once, and its title
-    has no strong term. Weak words add at most what strong ones do (_total); a weak word in the
-    title cannot be that same word, since a weak term that matched it would have matched in
-    the abstract too."""
-    return (
-        _ONE_MENTION_FALLS_SHORT
-        and len(in_abstract[strong]) == 1
-        and not in_abstract[strong - _STRONG + _WEAK]
-        and not in_title[strong]
-    )
+def _falls_short(in_title: dict, in_abstract: dict, strong: int) -> bool:
+    """Whether the topic's evidence cannot reach THRESHOLD, each span counted at its most: most
+    topics a paper touches are passing mentions, a word or two in the abstract. Weak words add
+    at most what strong ones do (_total), and exclusions only take evidence away. A weak span
+    that reads as a strong term's evidence key is that term's evidence, at full weight."""
+    if not _BOUND_HOLDS:
+        return False
+    title_strong, abstract_strong = in_title.get(strong, ()), in_abstract.get(strong, ())
+    most_strong = len(title_strong) * _MOST_TITLE + len(abstract_strong) * _MOST_ABSTRACT
+    if most_strong >= THRESHOLD:
+        return False
+    keys = {key for _, _, key in title_strong} | {key for _, _, key in abstract_strong}
+    most_weak = 0.0
+    spans = len(title_strong) + len(abstract_strong)
+    for found, most in ((in_title, _MOST_TITLE), (in_abstract, _MOST_ABSTRACT)):
+        for _, _, key in found.get(strong - _STRONG + _WEAK, ()):
+            spans += 1
+            if key in keys:
+                most_strong += most
+            else:
+                most_weak += WEAK_FACTOR * most
+    return most_strong + min(most_weak, most_strong) + _ROUNDING * (spans + 1) < THRESHOLD
 
 
-def _score_only(in_title, in_abstract, base: int, title: str, abstract: str, opening: int) -> float:
+def _score_only(in_title: dict, in_abstract: dict, base: int, opening: int) -> float:
     """_topic_score(...).score, for a topic with at least one strong span."""
     hits: dict[str, list] = {}  # term as matched -> [where, count, weak]
-    for text, spans, is_title in ((title, in_title, True), (abstract, in_abstract, False)):
-        excluded, strong = spans[base + _EXCLUDE], spans[base + _STRONG]
-        for found, weak, against in ((strong, False, excluded), (spans[base + _WEAK], True, excluded + strong)):
-            for start, end in found:
+    for spans, is_title in ((in_title, True), (in_abstract, False)):
+        excluded, strong = spans.get(base + _EXCLUDE, ()), spans.get(base + _STRONG, ())
+        weak = spans.get(base + _WEAK, ())
+        for found, is_weak, against in ((strong, False, excluded), (weak, True, [*excluded, *strong])):
+            for start, end, key in found:
                 if against and _overlaps(start, end, against):
                     continue
-                key = _term_key(text[start:end])
                 where = "title" if is_title else "opening" if start < opening else "abstract"
                 hit = hits.get(key)
                 if hit is None:
-                    hits[key] = [where, 1, weak]
+                    hits[key] = [where, 1, is_weak]
                     continue
                 hit[1] += 1
-                hit[2] = hit[2] and weak
+                hit[2] = hit[2] and is_weak
                 if WEIGHTS[where] > WEIGHTS[hit[0]]:
                     hit[0] = where
     weights = [(_weight(where, count, weak), weak) for where, count, weak in hits.values()]

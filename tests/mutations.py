@@ -104,7 +104,7 @@ MUTATIONS = [
         "key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug)",
         "key=lambda sp: (sp[1].title.casefold(), sp[1].slug)",
     ),
-    Mutation("classify-weak-overrides", "generator/topics.py", "hit[2] = hit[2] and weak\n", "hit[2] = weak\n"),
+    Mutation("classify-weak-overrides", "generator/topics.py", "hit[2] = hit[2] and is_weak\n", "hit[2] = is_weak\n"),
     Mutation("classify-ignores-exclude", "generator/topics.py", "if against and _overlaps(", "if False and _overlaps("),
     Mutation(
         "classify-no-opening",
@@ -546,11 +546,23 @@ MUTATIONS = [
     Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),
     # One pass over each paper's text; related papers in a fresh process; classification shortcuts
     Mutation(
-        "one-mention-ignores-abstract-weak",
-        "generator/topics.py",
-        "        and not in_abstract[strong - _STRONG + _WEAK]\n",
-        "",
+        "falls-short-ignores-shared-keys", "generator/topics.py", "            if key in keys:", "            if False:"
     ),
+    Mutation(
+        "falls-short-title-at-abstract-weight",
+        "generator/topics.py",
+        '_MOST_TITLE = WEIGHTS["title"]',
+        "_MOST_TITLE = 1.0",
+    ),
+    Mutation("falls-short-ignores-weak", "generator/topics.py", "min(most_weak, most_strong)", "min(0.0, most_strong)"),
+    Mutation("matches-overlap-in-a-channel", "generator/topics.py", "elif pos >= spans[-1][1]:", "else:"),
+    Mutation(
+        "summary-sentence-at-loses-its-stop",
+        "generator/render.py",
+        "return text[start : end.start() + 1]",
+        "return text[start : end.start()]",
+    ),
+    Mutation("summary-sentence-at-first-one", "generator/render.py", "if end.start() >= pos:", "if end.start() >= 0:"),
     Mutation(
         "first-word-unmatched",
         "generator/topics.py",

@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.render import sentences, summary
+from generator.render import _ANY_WE, _CONTRIBUTION, _LEAD_IN, SUMMARY_LENGTH, sentences, summary
 from generator.textmarkup import plain, rich
 
 
@@ -50,3 +50,39 @@ def test_a_summary_is_the_sentence_that_says_what_the_paper_does():
 def test_sentences_end_at_a_stop_followed_by_space_and_a_capital(text):
     # The rule as first written: split the spaces after the stop, keep the stop with its sentence.
     assert sentences(text) == re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
+
+
+def _summary_by_definition(text: str) -> str:
+    """summary() as first written: every sentence tried in turn."""
+    parts = sentences(plain(text))
+    chosen = next(
+        (s for s in parts if _CONTRIBUTION.search(s)),
+        next((s for s in parts[1:] if _ANY_WE.search(s)), parts[0]),
+    )
+    chosen = _LEAD_IN.sub("", chosen)
+    chosen = chosen[:1].upper() + chosen[1:]
+    return chosen if len(chosen) <= SUMMARY_LENGTH else chosen[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+_SUMMARY_PIECES = [
+    "We propose",
+    "we",
+    "this paper",
+    "In this work,",
+    "Here, we",
+    "our",
+    "Models",
+    "x",
+    ". ",
+    "! ",
+    "?\n",
+    " ",
+]
+
+
+@given(st.lists(st.sampled_from(_SUMMARY_PIECES), max_size=16))
+@example(["Models", ". ", "We propose", ". ", "x"])
+def test_the_summary_is_the_first_sentence_that_states_a_contribution(pieces):
+    # summary() looks for the phrase in the whole text and cuts out its sentence only.
+    text = " ".join(pieces)
+    assert summary(text) == _summary_by_definition(text)
