@@ -520,7 +520,7 @@ def render_papers(
     `workers` processes, unless a memo is kept (parallel.py)."""
     topics = catalogue.taxonomy.topics
     papers = catalogue.papers
-    render = partial(_paper_page, {"topic_names": catalogue.taxonomy.by_id(), "settings": settings})
+    render = partial(_paper_page, {**paper_page_parts(topics), "settings": settings})
     # Each page's item holds all it shows, so a worker needs nothing else of the catalogue.
     links = [Link(p.slug, p.title) for p in papers]
     items = [
@@ -545,6 +545,25 @@ def render_papers(
             memo.reused += 1
         kept[item] = done
         yield done
+
+
+def paper_page_parts(topics) -> dict[str, dict[str, Markup]]:
+    """The HTML every paper page repeats, made once instead of for each of them: its section
+    headings, and each topic's link."""
+    return {
+        "headings": {
+            anchor: heading(2, anchor, text)
+            for anchor, text in (
+                ("topics", "Topics"),
+                ("appeared-in", "Appeared in"),
+                ("read-it", "Read it"),
+                ("related-papers", "Related papers"),
+            )
+        },
+        "topic_links": {
+            t.id: Markup('<a class="md-tag" href="../topics/{}.html">{}</a>').format(t.id, t.name) for t in topics
+        },
+    }
 
 
 class Link(NamedTuple):
