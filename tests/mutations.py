@@ -562,6 +562,18 @@ MUTATIONS = [
         "return text[start : end.start() + 1]",
         "return text[start : end.start()]",
     ),
+    Mutation(
+        "paper-topic-links-from-here",
+        "generator/render.py",
+        """Markup('<a class="md-tag" href="../topics/{}.html">{}</a>')""",
+        """Markup('<a class="md-tag" href="topics/{}.html">{}</a>')""",
+    ),
+    Mutation(
+        "clean-misses-odd-spaces",
+        "generator/listings.py",
+        "odd = not line.isprintable() and _ODD_SPACE.search(line)",
+        "odd = False",
+    ),
     Mutation("summary-sentence-at-first-one", "generator/render.py", "if end.start() >= pos:", "if end.start() >= 0:"),
     Mutation(
         "first-word-unmatched",
