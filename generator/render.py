@@ -152,18 +152,12 @@ def paper_list(context, papers, prefix: str) -> Markup:
     """Papers as a list of links with their one-line summaries; prefix leads to the site's root."""
     at = escape(prefix)
     summaries = context["summaries"]
-    made = context["list_items"]  # a paper stands in several lists: its item is made once
-    items = []
-    for p in papers:
-        key = (prefix, p.slug)
-        item = made.get(key)
-        if item is None:
-            item = made[key] = (
-                f'<li><a href="{at}papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
-                f'<span class="paper-summary">{escape(summaries[p.slug])}</span></li>\n'
-            )
-        items.append(item)
-    return Markup(f"<ul>\n{''.join(items)}</ul>")
+    items = "".join(
+        f'<li><a href="{at}papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
+        f'<span class="paper-summary">{escape(summaries[p.slug])}</span></li>\n'
+        for p in papers
+    )
+    return Markup(f"<ul>\n{items}</ul>")
 
 
 @lru_cache(maxsize=1 << 16)  # a paper page quotes its title twice
@@ -503,7 +497,6 @@ def _common(catalogue: Catalogue, settings: SiteSettings, summaries: dict[str, s
     return {
         "catalogue": catalogue,
         "summaries": summaries,
-        "list_items": {},  # (prefix, slug) -> the paper's item in a list of papers
         "topics": topics,
         "topic_names": catalogue.taxonomy.by_id(),
         "counts": {t.id: per_topic[t.id] for t in topics},

@@ -574,7 +574,6 @@ MUTATIONS = [
         "odd = not line.isprintable() and _ODD_SPACE.search(line)",
         "odd = False",
     ),
-    Mutation("list-item-made-once-for-any-prefix", "generator/render.py", "key = (prefix, p.slug)", "key = p.slug"),
     Mutation("summary-sentence-at-first-one", "generator/render.py", "if end.start() >= pos:", "if end.start() >= 0:"),
     Mutation(
         "first-word-unmatched",
