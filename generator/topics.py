@@ -156,11 +156,14 @@ class Matcher:
     # first two characters -> one pattern per channel that has terms starting so, with the
     # channel: topic index x 3 + kind (terms, weak, exclude)
     terms: dict[str, tuple[tuple[re.Pattern[str], int], ...]]
-    # The longest term as written plus the character after it -> (channel, length) of what each
-    # channel matches there. Any term that matches lies within the longest one, and its word-end
-    # check reads one character further, so these characters decide what matches; a longer
-    # phrasing is another key. Texts repeat the same few hundred phrasings: each is tried once.
-    seen: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict, compare=False, hash=False, repr=False)
+    # The longest term as written plus the character after it -> (channel, length, evidence key)
+    # of what each channel matches there. Any term that matches lies within the longest one, and
+    # its word-end check reads one character further, so these characters decide what matches;
+    # a longer phrasing is another key. Texts repeat the same few hundred phrasings: each is
+    # tried once.
+    seen: dict[str, tuple[tuple[int, int, str], ...]] = field(
+        default_factory=dict, compare=False, hash=False, repr=False
+    )
 
 
 def _key(text: str) -> str:

@@ -249,9 +249,9 @@ MUTATIONS = [
     Mutation("bidi-shown-raw", "generator/escape.py", "    return _BIDI.sub(", "    return text or _BIDI.sub("),
     Mutation(
         "broken-topic-link",
-        "generator/templates/paper.html.j2",
-        'href="../topics/{{ id }}.html"',
-        'href="../topic/{{ id }}.html"',
+        "generator/render.py",
+        """Markup('<a class="md-tag" href="../topics/{}.html">{}</a>')""",
+        """Markup('<a class="md-tag" href="../topic/{}.html">{}</a>')""",
     ),
     Mutation(
         "markdown-on-generated-pages",
