@@ -104,20 +104,23 @@ _LEAD_IN = re.compile(
 def summary(text: str) -> str:
     """One line that says what the paper does: the abstract's sentence that states its
     contribution ("We propose ..."), else its first sentence; cut at a word boundary."""
-    text = plain(text)
-    # No phrase of _CONTRIBUTION spans a sentence's end: the first in the text is in the first
-    # sentence that holds one, and only that sentence need be cut out.
-    found = _CONTRIBUTION.search(text)
-    if found:
-        chosen = _sentence_at(text, found.start())
-    else:
-        parts = sentences(text)
-        chosen = next((s for s in parts[1:] if _ANY_WE.search(s)), parts[0])
-    chosen = _LEAD_IN.sub("", chosen)
+    chosen = _LEAD_IN.sub("", stated_contribution(plain(text)))
     chosen = chosen[:1].upper() + chosen[1:]
     if len(chosen) <= SUMMARY_LENGTH:
         return chosen
     return chosen[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
+def stated_contribution(text: str) -> str:
+    """The first of the text's sentences that states its contribution, else the first after
+    the opening one that speaks of "we" or "our", else the first."""
+    # No phrase of _CONTRIBUTION spans a sentence's end: the first in the text is in the first
+    # sentence that holds one, and only that sentence need be cut out.
+    found = _CONTRIBUTION.search(text)
+    if found:
+        return _sentence_at(text, found.start())
+    parts = sentences(text)
+    return next((s for s in parts[1:] if _ANY_WE.search(s)), parts[0])
 
 
 @dataclass(frozen=True)

@@ -415,11 +415,12 @@ def classify(taxonomy: Taxonomy, title: str, abstract: str) -> tuple[tuple[str, 
     scores = []
     # Only topics with a strong term can be filed; the others' channels are not looked at.
     for strong in sorted({c for c in chain(in_title, in_abstract) if c % 3 == _STRONG}):
-        if _falls_short(in_title, in_abstract, strong):
+        base = strong - _STRONG  # the topic's first channel
+        if _falls_short(in_title, in_abstract, base):
             continue
-        score = _score_only(in_title, in_abstract, strong - _STRONG, opening)
+        score = _score_only(in_title, in_abstract, base, opening)
         if score >= THRESHOLD:
-            scores.append((taxonomy.topics[strong // 3].id, score))
+            scores.append((taxonomy.topics[base // 3].id, score))
     return rank_scores(scores, taxonomy.max_topics)
 
 
@@ -432,14 +433,14 @@ _BOUND_HOLDS = min(WEIGHTS.values()) >= REPEAT_BONUS
 _ROUNDING = 0.005  # each weight, and the total, is rounded to two decimals
 
 
-def _falls_short(in_title: dict, in_abstract: dict, strong: int) -> bool:
+def _falls_short(in_title: dict, in_abstract: dict, base: int) -> bool:
     """Whether the topic's evidence cannot reach THRESHOLD, each span counted at its most: most
     topics a paper touches are passing mentions, a word or two in the abstract. Weak words add
     at most what strong ones do (_total), and exclusions only take evidence away. A weak span
     that reads as a strong term's evidence key is that term's evidence, at full weight."""
     if not _BOUND_HOLDS:
         return False
-    title_strong, abstract_strong = in_title.get(strong, ()), in_abstract.get(strong, ())
+    title_strong, abstract_strong = in_title.get(base + _STRONG, ()), in_abstract.get(base + _STRONG, ())
     most_strong = len(title_strong) * _MOST_TITLE + len(abstract_strong) * _MOST_ABSTRACT
     if most_strong >= THRESHOLD:
         return False
@@ -447,7 +448,7 @@ def _falls_short(in_title: dict, in_abstract: dict, strong: int) -> bool:
     most_weak = 0.0
     spans = len(title_strong) + len(abstract_strong)
     for found, most in ((in_title, _MOST_TITLE), (in_abstract, _MOST_ABSTRACT)):
-        for _, _, key in found.get(strong - _STRONG + _WEAK, ()):
+        for _, _, key in found.get(base + _WEAK, ()):
             spans += 1
             if key in keys:
                 most_strong += most

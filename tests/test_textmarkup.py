@@ -7,7 +7,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from generator.render import _ANY_WE, _CONTRIBUTION, _LEAD_IN, SUMMARY_LENGTH, sentences, summary
+from generator.render import _ANY_WE, _CONTRIBUTION, sentences, stated_contribution, summary
 from generator.textmarkup import plain, rich
 
 
@@ -52,16 +52,13 @@ def test_sentences_end_at_a_stop_followed_by_space_and_a_capital(text):
     assert sentences(text) == re.split(r"(?<=[.!?])\s+(?=[A-Z])", text)
 
 
-def _summary_by_definition(text: str) -> str:
-    """summary() as first written: every sentence tried in turn."""
-    parts = sentences(plain(text))
-    chosen = next(
+def _contribution_by_definition(text: str) -> str:
+    """stated_contribution() as first written: every sentence tried in turn."""
+    parts = sentences(text)
+    return next(
         (s for s in parts if _CONTRIBUTION.search(s)),
         next((s for s in parts[1:] if _ANY_WE.search(s)), parts[0]),
     )
-    chosen = _LEAD_IN.sub("", chosen)
-    chosen = chosen[:1].upper() + chosen[1:]
-    return chosen if len(chosen) <= SUMMARY_LENGTH else chosen[:SUMMARY_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
 _SUMMARY_PIECES = [
@@ -83,6 +80,6 @@ _SUMMARY_PIECES = [
 @given(st.lists(st.sampled_from(_SUMMARY_PIECES), max_size=16))
 @example(["Models", ". ", "We propose", ". ", "x"])
 def test_the_summary_is_the_first_sentence_that_states_a_contribution(pieces):
-    # summary() looks for the phrase in the whole text and cuts out its sentence only.
+    # The phrase is looked for in the whole text and only its sentence is cut out.
     text = " ".join(pieces)
-    assert summary(text) == _summary_by_definition(text)
+    assert stated_contribution(text) == _contribution_by_definition(text)
