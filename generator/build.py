@@ -102,13 +102,11 @@ def related_input(catalogue: cat.Catalogue, paper_terms: dict[str, tuple[str, st
     return [(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers]
 
 
-def related_papers(
-    catalogue: cat.Catalogue, paper_terms: dict | None = None, seen: dict | None = None
-) -> list[tuple[int, ...]]:
-    """Each paper's related papers, as indices into catalogue.papers; `seen` as related() takes it."""
+def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
+    """Each paper's related papers, as indices into catalogue.papers."""
     if paper_terms is None:
         paper_terms = paper_texts_of(catalogue).terms
-    return related(related_input(catalogue, paper_terms), seen=seen)
+    return related(related_input(catalogue, paper_terms))
 
 
 def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator[tuple[str, str]]:
@@ -205,9 +203,8 @@ def build_docs(
     # (from the fork server: it is sent the terms and shares nothing, where a fork of this
     # process would copy every page of it that it reads) while this one makes the other pages
     # and the search index; the terms are then let go, before the paper pages' workers start.
-    # mkdocs serve, where the memo lives, makes related papers here from the term counts kept
-    # since the last build, and the search index, which keeps nothing, in a forked process
-    # beside them. The index's files come one at a time, written as they arrive.
+    # mkdocs serve, where the memo lives, makes related papers here and the search index in a
+    # forked process beside them. The index's files come one at a time, written as they arrive.
     many = len(catalogue.papers) >= MIN_ITEMS
     one_shot = memo is None
     near_input = related_input(catalogue, texts.terms) if one_shot else ()
@@ -227,7 +224,7 @@ def build_docs(
             yield from paper_pages(near.result())
 
         def related_here_index_there():
-            neighbours = related_papers(catalogue, texts.terms, memo.counts)
+            neighbours = related_papers(catalogue, texts.terms)
             yield from index.items()
             yield from paper_pages(neighbours)
 

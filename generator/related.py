@@ -20,10 +20,8 @@ tests compare it with that loop.
 
 from __future__ import annotations
 
-import itertools
 import math
 from array import array
-from collections import Counter, defaultdict
 from collections.abc import Sequence
 
 import numpy as np
@@ -43,38 +41,27 @@ WALK = 32  # candidates looked at first; a paper that needs more walks on
 _LOG_TF = [0.0] + [1 + math.log(tf) for tf in range(1, 64)]
 
 
-def _pairs(terms: Sequence[str]) -> list[str]:
-    return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False) if a != b]
+class _Words(dict):
+    """word -> its number, in order of first occurrence; names[n] is word n. A dict's own lookup,
+    in C, for the words already numbered: this runs for every word of every paper."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.names: list[str] = []
+
+    def __missing__(self, word: str) -> int:
+        n = self[word] = len(self.names)
+        self.names.append(word)
+        return n
 
 
-def _longer_than_two(terms: Sequence[str]) -> list[str]:
-    # C-level loops: this runs over every word of every abstract.
-    return list(itertools.compress(terms, map((2).__lt__, map(len, terms))))
-
-
-def _counts(title: str, abstract: str) -> Counter[str]:
-    title = _longer_than_two(title.split())
-    abstract = _longer_than_two(abstract.split())
-    counts = Counter(abstract)
-    # Pairs from the opening only: that is where an abstract names its subject, and pairs
-    # from the whole text would double the work for little.
-    counts.update(_pairs(abstract[:OPENING_TERMS]))
-    for t in (*title, *_pairs(title)):
-        counts[t] += TITLE_BOOST
-    return counts
-
-
-def related(
-    papers: Sequence[tuple[str, str, Sequence[str]]], k: int = 5, seen: dict | None = None
-) -> list[tuple[int, ...]]:
+def related(papers: Sequence[tuple[str, str, Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
     """For each paper's (title terms, abstract terms, topic ids), each text's terms joined by
-    spaces, the indices of up to k most related others, most related first. A long-lived
-    process passes `seen`, each paper's term counts from the last call, by its terms: a paper
-    whose terms are the same is not counted again."""
+    spaces, the indices of up to k most related others, most related first."""
     n = len(papers)
     if n == 0:
         return []
-    vectors = _vectors(papers, seen)
+    vectors = _vectors(papers)
     postings = _postings(vectors)
     topics = _Topics([p[2] for p in papers])
     result: list[tuple[int, ...]] = []
@@ -83,56 +70,97 @@ def related(
     return result
 
 
-def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]], seen: dict | None = None) -> sparse.csr_array:
+def _term_counts(
+    papers: Sequence[tuple[str, str, Sequence[str]]],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
+    """Each paper's terms and how often it uses them: its words longer than two characters, and
+    adjacent pairs of them ("speculative decoding"), a title's counting TITLE_BOOST times. As
+    (terms per paper, term, count): one entry per term of every paper, papers in order, a
+    paper's terms in no particular order. Words are numbered as they first come (their names
+    are the list returned), then the pairs, by their code ((first word + 1) << 32 | second).
+
+    Pairs are pairs of word numbers here, and only those two papers share ever get a name
+    (_vectors): a string for every pair of every paper, and a dictionary of them, took most of
+    the time at 100,000 papers, where most pairs are one paper's only."""
+    n = len(papers)
+    words = _Words()
+    word_length = array("I")
+    lengths = np.zeros(n, np.int64)
+    blocks = []
+    for first in range(0, n, CHUNK):
+        last = min(first + CHUNK, n)
+        ids, pieces = array("I"), array("I")  # each paper's title's and abstract's word numbers
+        for title, abstract, _ in papers[first:last]:
+            for text in (title, abstract):
+                before = len(ids)
+                ids.extend(map(words.__getitem__, text.split()))
+                pieces.append(len(ids) - before)
+        word_length.extend(map(len, words.names[len(word_length) :]))
+        word = np.frombuffer(ids, np.uint32).astype(np.int64)
+        # Text piece 2p is paper p's title, 2p + 1 its abstract.
+        piece = np.repeat(np.arange(2 * (last - first)), np.frombuffer(pieces, np.uint32))
+        longer = np.frombuffer(word_length, np.uint32)[word] > 2
+        word, piece = word[longer], piece[longer]
+        nth = _rank_within(piece)
+        # Pairs from the title and the abstract's opening only: that is where an abstract names
+        # its subject, and pairs from the whole text would double the work for little.
+        pair = (piece[1:] == piece[:-1]) & (word[1:] != word[:-1]) & ((piece[1:] % 2 == 0) | (nth[1:] < OPENING_TERMS))
+        # Pairs are numbered within the block after its words, by both words' numbers.
+        pairs, which = np.unique(((word[:-1][pair] + 1) << 32) | word[1:][pair], return_inverse=True)
+        term = np.concatenate((word, len(words.names) + which))
+        piece = np.concatenate((piece, piece[1:][pair]))
+        # One key per mention, sorted: paper, term (a block has fewer than 2 ** 33), and a last
+        # bit set for the abstract, so a term's mentions stand together, the title's first.
+        key = np.sort((piece // 2) << 34 | term << 1 | piece % 2)
+        starts = np.flatnonzero(np.diff(key >> 1, prepend=-1))
+        in_title = np.add.reduceat(1 - (key & 1), starts)
+        count = np.diff(np.r_[starts, len(key)]) + (TITLE_BOOST - 1) * in_title
+        key = key[starts] >> 1
+        lengths[first:last] = np.bincount(key >> 33, minlength=last - first)
+        # Counts above 63 weigh as 63 (_LOG_TF): a byte holds them.
+        term, count = (key & ((1 << 33) - 1)).astype(np.uint32), np.minimum(count, 63).astype(np.uint8)
+        blocks.append((term, count, len(words.names), pairs))
+    # Every block's pairs numbered after all the words, by code: the same pair, the same number.
+    pairs, which = np.unique(np.concatenate([b[3] for b in blocks] or [np.zeros(0, np.int64)]), return_inverse=True)
+    at = 0
+    for term, _, known, block_pairs in blocks:
+        is_pair = term >= known
+        term[is_pair] = len(words.names) + which[at + term[is_pair] - known]
+        at += len(block_pairs)
+    terms = np.concatenate([b[0] for b in blocks] or [np.zeros(0, np.uint32)])
+    counts = np.concatenate([b[1] for b in blocks] or [np.zeros(0, np.uint8)])
+    return lengths, terms, counts, words.names, pairs
+
+
+def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]]) -> sparse.csr_array:
     """Each paper's TERMS_PER_PAPER most distinctive terms, weighted, as a unit row: papers x terms.
     Within a row, terms stand most distinctive first (ties: the later term in text order), the
     order the similarity sums in, so results do not depend on how terms are numbered."""
     n = len(papers)
-    # Terms are numbered by first occurrence in C-level loops: a missing term's number is how
-    # many came before it (defaultdict calls len), so the numbers have no gaps and the arrays
-    # below are read in place. Counts fit 16 bits: a listing's texts are bounded (listings.py).
-    vocab: defaultdict[str, int] = defaultdict()
-    vocab.default_factory = vocab.__len__
-    ids, tfs = array("I"), array("H")
-    lengths = []
-    before, now = (seen, {}) if seen is not None else ({}, None)
-    for title, abstract, _ in papers:
-        key = (title, abstract)
-        counts = before.get(key) if before else None
-        if counts is None:
-            counts = _counts(title, abstract)
-        if now is not None:
-            now[key] = counts
-        ids.extend(map(vocab.__getitem__, counts))
-        tfs.extend(counts.values())
-        lengths.append(len(counts))
-    if seen is not None:  # this call's papers only: the memory of a paper removed goes too
-        seen.clear()
-        seen.update(now)
-    # One entry per term of every paper: the largest arrays here. The terms are the ids' own
-    # buffer; the counts are capped a block at a time into bytes, without a whole-array temporary.
-    entry_term = np.frombuffer(ids, np.uint32)
-    entry_tf = np.empty(len(tfs), np.uint8)
-    for at in range(0, len(tfs), 1 << 20):
-        entry_tf[at : at + (1 << 20)] = np.minimum(np.frombuffer(tfs, np.uint16)[at : at + (1 << 20)], 63)
-    del tfs
+    lengths, entry_term, entry_tf, words, pairs = _term_counts(papers)
+    vocabulary = len(words) + len(pairs)
 
-    df = np.bincount(entry_term, minlength=len(vocab))
+    df = np.bincount(entry_term, minlength=vocabulary)
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
     kept = np.flatnonzero((df > 1) & (df <= generic))
-    names = list(vocab)
-    del vocab
     # math.log, not numpy's: the same weights on every machine and numpy version.
     distinct = np.unique(df[kept])
     logs = np.array([math.log(n / d) for d in distinct.tolist()])
-    pair = np.array([" " in names[t] for t in kept.tolist()], bool)
-    idf = np.zeros(len(names))
+    pair = kept >= len(words)
+    idf = np.zeros(vocabulary)
     idf[kept] = logs[np.searchsorted(distinct, df[kept])] * np.where(pair, PAIR_BOOST, 1.0)
-    # Ties between equal weights go to the later term in text order, as before numbering.
-    text_rank = np.zeros(len(names), np.int64)
-    text_rank[sorted(kept.tolist(), key=names.__getitem__)] = np.arange(len(kept))
-    column = np.full(len(names), -1, np.int64)
+    # Ties between equal weights go to the term later in text order (a pair's text: its two words
+    # and a space), whatever the numbers: named here, for the terms kept only.
+    code = pairs[kept[pair] - len(words)]
+    names = [words[t] for t in kept[~pair].tolist()] + [
+        f"{words[a]} {words[b]}"
+        for a, b in zip(((code >> 32) - 1).tolist(), (code & 0xFFFF_FFFF).tolist(), strict=True)
+    ]
+    in_order = np.concatenate((kept[~pair], kept[pair]))
+    text_rank = np.zeros(vocabulary, np.int64)
+    text_rank[in_order[sorted(range(len(names)), key=names.__getitem__)]] = np.arange(len(kept))
+    column = np.full(vocabulary, -1, np.int64)
     column[kept] = np.arange(len(kept))
     del names
 
@@ -153,7 +181,7 @@ def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]], seen: dict | None
         rank = _rank_within(paper)
         top = rank < TERMS_PER_PAPER
         tops.append((paper[top], term[top], weight[top], rank[top]))
-    del entry_term, entry_tf, ids
+    del entry_term, entry_tf
     paper, term, weight, rank = (np.concatenate(parts) for parts in zip(*tops, strict=True))
     # Summed term by term in row order, as Python's sum() does: the same bits as before.
     squares = np.zeros(n)

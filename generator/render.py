@@ -409,7 +409,7 @@ class PageMemo:
     and no more. Paper pages: a page whose paper and related papers are unchanged, under the
     same topic names and settings, is taken from here instead of rendered again; the other
     pages' bodies likewise (_body_renderer). And, for the modules named below, each listing's
-    parse, each paper's topics, terms, summary and term counts, and what each generated file
+    parse, each paper's topics, terms and summary, and what each generated file
     held and linked to."""
 
     def __init__(self) -> None:
@@ -421,7 +421,6 @@ class PageMemo:
         self.links: dict = {}  # build._collect's
         self.files: dict = {}  # writer.Known
         self.listings: dict = {}  # listings.read_listings's, by path
-        self.counts: dict = {}  # related.related's
         self.papers: dict = {}  # catalogue.build_catalogue's: each paper's topics, terms and summary
 
     def start(self, context: tuple) -> tuple[dict, dict]:

@@ -97,6 +97,42 @@ MUTATIONS = [
         "np.bitwise_count(self.masks[a, w] & 0)",
     ),
     Mutation("related-no-topic-bonus", "generator/related.py", "MAIN_TOPIC = 0.12", "MAIN_TOPIC = 0.0"),
+    Mutation(
+        "related-pairs-past-the-opening",
+        "generator/related.py",
+        "(nth[1:] < OPENING_TERMS)",
+        "(nth[1:] <= OPENING_TERMS)",
+    ),
+    Mutation(
+        "related-pairs-of-one-word",
+        "generator/related.py",
+        "(piece[1:] == piece[:-1]) & (word[1:] != word[:-1])",
+        "(piece[1:] == piece[:-1])",
+    ),
+    Mutation(
+        "related-pairs-across-texts",
+        "generator/related.py",
+        "pair = (piece[1:] == piece[:-1]) &",
+        "pair = (piece[1:] // 2 == piece[:-1] // 2) &",
+    ),
+    Mutation(
+        "related-abstract-counts-as-title",
+        "generator/related.py",
+        "key = np.sort((piece // 2) << 34 | term << 1 | piece % 2)",
+        "key = np.sort((piece // 2) << 34 | term << 1)",
+    ),
+    Mutation(
+        "related-pairs-numbered-per-block",
+        "generator/related.py",
+        "which[at + term[is_pair] - known]",
+        "which[term[is_pair] - known]",
+    ),
+    Mutation(
+        "related-short-words-kept",
+        "generator/related.py",
+        "np.frombuffer(word_length, np.uint32)[word] > 2",
+        "np.frombuffer(word_length, np.uint32)[word] > 1",
+    ),
     # Topic pages and classification
     Mutation(
         "topic-page-by-title",
@@ -158,9 +194,6 @@ MUTATIONS = [
         "if before is not None:",
     ),
     Mutation(
-        "serve-counts-by-title-only", "generator/related.py", "        key = (title, abstract)", "        key = title"
-    ),
-    Mutation(
         "serve-list-pages-ignore-context",
         "generator/render.py",
         "previous = self._bodies if context == self._bodies_context else {}",
@@ -172,7 +205,6 @@ MUTATIONS = [
         "        key = (name, _frozen(values))",
         "        key = (name, str(values)[:40])",
     ),
-    Mutation("serve-counts-kept-forever", "generator/related.py", "        seen.clear()\n", ""),
     Mutation(
         "serve-texts-by-title-only",
         "generator/catalogue.py",

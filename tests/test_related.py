@@ -67,12 +67,29 @@ def _topic_bonus(a, b):
     return R.MAIN_TOPIC * same_main + R.SHARED_TOPIC * (len(a[1] & b[1]) - same_main)
 
 
+def _counts(title: str, abstract: str) -> Counter[str]:
+    """A paper's terms and how often it uses them, as first written: words longer than two
+    characters, adjacent pairs of them from the title and the abstract's opening, title terms
+    counted TITLE_BOOST times."""
+
+    def pairs(terms):
+        return [f"{a} {b}" for a, b in zip(terms, terms[1:], strict=False) if a != b]
+
+    title_terms = [t for t in title.split() if len(t) > 2]
+    abstract_terms = [t for t in abstract.split() if len(t) > 2]
+    counts = Counter(abstract_terms)
+    counts.update(pairs(abstract_terms[: R.OPENING_TERMS]))
+    for t in (*title_terms, *pairs(title_terms)):
+        counts[t] += R.TITLE_BOOST
+    return counts
+
+
 def reference_related(papers, k=5):
     """Related papers by their definition: one paper at a time, a dict of scores, a heap."""
     n = len(papers)
     df: Counter[str] = Counter()
     for t, a, _ in papers:
-        df.update(R._counts(t, a).keys())
+        df.update(_counts(t, a).keys())
     generic = R.GENERIC_SHARE * n if n >= R.GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
     idf = {t: math.log(n / d) * (R.PAIR_BOOST if " " in t else 1.0) for t, d in df.items() if 1 < d <= generic}
@@ -81,7 +98,7 @@ def reference_related(papers, k=5):
     postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
     log_tf = R._LOG_TF
     for i, (title, abstract, _) in enumerate(papers):
-        c = R._counts(title, abstract)
+        c = _counts(title, abstract)
         weighted = [(log_tf[tf if tf < 64 else 63] * idf[t], t) for t, tf in c.items() if t in idf]
         top = heapq.nlargest(R.TERMS_PER_PAPER, weighted)
         norm = math.sqrt(sum(w * w for w, _ in top)) or 1.0
@@ -182,14 +199,3 @@ def test_the_topic_bonus_counts_shared_topics_however_many_the_taxonomy_has(list
         for i, j in zip(a.tolist(), b.tolist(), strict=True)
     ]
     assert numbered.bonus(a, b).tolist() == expected
-
-
-def test_a_long_lived_process_keeps_term_counts_for_the_papers_of_its_last_build_only():
-    # mkdocs serve passes the same dict to every build: papers removed since must not stay in it.
-    catalogue = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
-    terms = paper_texts_of(catalogue).terms
-    papers = [(*terms[p.slug], p.topic_ids) for p in catalogue.papers]
-    seen: dict = {}
-    assert related(papers, seen=seen) == related(papers)
-    assert related(papers[:50], seen=seen) == related(papers[:50])
-    assert len(seen) == len({(t, a) for t, a, _ in papers[:50]})
