@@ -203,14 +203,16 @@ def build_docs(
     # (from the fork server: it is sent the terms and shares nothing, where a fork of this
     # process would copy every page of it that it reads) while this one makes the other pages
     # and the search index; the terms are then let go, before the paper pages' workers start.
-    # mkdocs serve, where the memo lives, makes related papers here and the search index in a
-    # forked process beside them. The index's files come one at a time, written as they arrive.
+    # mkdocs serve, where the memo lives, makes both related papers and the search index in
+    # forked processes (which share the terms instead of being sent them) while this one makes
+    # the other pages. The index's files come one at a time, written as they arrive.
     many = len(catalogue.papers) >= MIN_ITEMS
     one_shot = memo is None
-    near_input = related_input(catalogue, texts.terms) if one_shot else ()
+    beside = many and (workers > 1 if one_shot else available() > 1)
+    near_input = related_input(catalogue, texts.terms)
     with (
-        Later(related, near_input, wanted=one_shot and many and workers > 1, fresh=True) as near,
-        Later(search_files, catalogue, texts, wanted=not one_shot and many and available() > 1, stream=True) as index,
+        Later(related, near_input, wanted=beside, fresh=one_shot) as near,
+        Later(search_files, catalogue, texts, wanted=beside and not one_shot, stream=True) as index,
     ):
         del near_input  # held by `near` while it is needed
 
@@ -223,15 +225,14 @@ def build_docs(
             give_back_memory()
             yield from paper_pages(near.result())
 
-        def related_here_index_there():
-            neighbours = related_papers(catalogue, texts.terms)
+        def index_there_then_papers():
             yield from index.items()
-            yield from paper_pages(neighbours)
+            yield from paper_pages(near.result())
 
         files = chain(
             render_lists(catalogue, settings, dates, texts.summaries, memo),
             static_files(),
-            index_then_papers() if one_shot else related_here_index_there(),
+            index_then_papers() if one_shot else index_there_then_papers(),
         )
         kept = (memo.links, memo.files) if memo is not None else (None, None)
         report = write_files(_collect(files, links, headers, kept[0]), docs, kept[1])
