@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import quote
@@ -598,7 +599,6 @@ def render_lists(
     topics = catalogue.taxonomy.topics
     by_topic = catalogue.by_topic()
     papers = catalogue.papers
-    by_slug = {p.slug: p for p in papers}
     common = _common(catalogue, settings, summaries)
     render = _body_renderer(env, common, memo, catalogue)
 
@@ -647,11 +647,18 @@ def render_lists(
             yield f"az/{node.name}.md", page(body, f"Papers: {node.label}")
     yield "az/index.md", page(render("az.html.j2", letters=roots), "All papers A–Z")
 
+    # Each listing's papers by line, from the papers' appearances: the listing's entries would
+    # each have to be matched to their paper again (a slug, a hash, per entry).
+    entries: dict[str, list[tuple[int, Paper]]] = {lst.name: [] for lst in catalogue.listings}
+    for paper in papers:
+        for a in paper.appearances:
+            entries[a.listing].append((a.line, paper))
     listing_pages = []
     in_listing: list[Paper] = []  # after the loop: the newest listing's papers, for the home page
     for number, listing in enumerate(catalogue.listings, start=1):
         # A paper listed twice in one listing is shown once, where it first appears.
-        in_listing = list({slug: by_slug[slug] for slug in map(slugify, (e.title for e in listing.entries))}.values())
+        in_order = sorted(entries[listing.name], key=itemgetter(0))
+        in_listing = list({paper.slug: paper for _, paper in in_order}.values())
         pages = _pages(in_listing, listing_page(listing.name), separator="--")
         listing_pages.append((listing, pages[0][0], len(in_listing), number, added[listing.name]))
         for name, chunk, n in pages:

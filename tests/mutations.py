@@ -560,6 +560,12 @@ MUTATIONS = [
         "if True:",
     ),
     Mutation(
+        "listing-page-in-address-order",
+        "generator/render.py",
+        "in_order = sorted(entries[listing.name], key=itemgetter(0))",
+        "in_order = entries[listing.name]",
+    ),
+    Mutation(
         "listing-counts-all-listings",
         "generator/templates/listing.html.j2",
         "<p>Listing {{ number }}, from the file",
