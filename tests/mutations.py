@@ -124,8 +124,8 @@ MUTATIONS = [
     Mutation(
         "related-pairs-numbered-per-block",
         "generator/related.py",
-        "which[at + term[is_pair] - known]",
-        "which[term[is_pair] - known]",
+        "which[at + block[is_pair] - known]",
+        "which[block[is_pair] - known]",
     ),
     Mutation(
         "related-short-words-kept",
