@@ -77,14 +77,17 @@ class Catalogue:
 
     def by_topic(self) -> dict[str, list[Paper]]:
         """Each topic's papers, most relevant first (then by title), in one pass over the papers."""
-        scored: dict[str, list[tuple[float, Paper]]] = {t.id: [] for t in self.taxonomy.topics}
-        for p in self.papers:
+        # Each paper's place by title, worked out once: a paper is on several topics, and
+        # tuples of numbers sort without a key function.
+        by_title = sorted(range(len(self.papers)), key=lambda i: (self.papers[i].title.casefold(), self.papers[i].slug))
+        place = [0] * len(self.papers)
+        for n, i in enumerate(by_title):
+            place[i] = n
+        scored: dict[str, list[tuple[float, int, Paper]]] = {t.id: [] for t in self.taxonomy.topics}
+        for p, n in zip(self.papers, place, strict=True):
             for topic_id, score in p.topics:
-                scored[topic_id].append((score, p))
-        return {
-            t: [p for _, p in sorted(items, key=lambda sp: (-sp[0], sp[1].title.casefold(), sp[1].slug))]
-            for t, items in scored.items()
-        }
+                scored[topic_id].append((-score, n, p))
+        return {t: [p for _, _, p in sorted(items)] for t, items in scored.items()}
 
     def find(self, title: str) -> Paper | None:
         key = normalise_title(title)

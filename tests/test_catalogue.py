@@ -8,6 +8,7 @@ from generator import catalogue as cat
 from generator.build import build_docs, default_sources
 from generator.problems import InputError
 from generator.render import SiteSettings
+from generator.topics import Taxonomy, Topic
 
 from .conftest import ABSTRACT, listing
 
@@ -177,3 +178,22 @@ def test_no_generated_file_carries_a_bidi_control_from_a_listing(project, tmp_pa
     texts = [p.read_text(encoding="utf-8") for p in (tmp_path / "docs").rglob("*") if p.is_file()]
     assert not any(c in text for text in texts for c in "\u202e\u2067\u2069")
     assert any("\\u2067hidden\\u2069 models" in text for text in texts if "paper-summary" in text)
+
+
+def test_a_topics_papers_stand_most_relevant_first_and_equally_relevant_ones_by_title():
+    def paper(slug, title, score):
+        return cat.Paper(slug=slug, title=title, abstract="", appearances=(), topics=(("t", score),))
+
+    # Addresses in the opposite order to the titles: the title decides, whatever the case.
+    papers = (paper("a", "Zebra", 5.0), paper("b", "yak", 5.0), paper("c", "ant", 4.0), paper("d", "Bee", 6.0))
+    taxonomy = Taxonomy((Topic("t", "T", "t", ("t",)),), 4, match=None)
+    c = cat.Catalogue((), papers, taxonomy)
+    assert [p.title for p in c.by_topic()["t"]] == ["Bee", "yak", "Zebra", "ant"]
+
+
+def test_papers_json_holds_every_character_as_itself(project, tmp_path):
+    # Readable and diffable: "Zürich" as itself, not as a \u escape.
+    (project / "seeds" / "000_a.txt").write_text(listing(("Models in Zürich", ABSTRACT + " Ça va.")), encoding="utf-8")
+    build_docs(default_sources(project), tmp_path / "docs", SiteSettings())
+    text = (tmp_path / "docs" / "papers.json").read_text(encoding="utf-8")
+    assert "Models in Zürich" in text and "Ça va." in text
