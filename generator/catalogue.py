@@ -75,13 +75,18 @@ class Catalogue:
         # Dates carry no year, so file-name order decides: new listings get higher names.
         return self.listings[-1] if self.listings else None
 
+    @cached_property  # topic pages and the A-Z pages both order papers by title
+    def title_order(self) -> tuple[int, ...]:
+        """The papers' indices by title, ignoring case (then by address)."""
+        papers = self.papers
+        return tuple(sorted(range(len(papers)), key=lambda i: (papers[i].title.casefold(), papers[i].slug)))
+
     def by_topic(self) -> dict[str, list[Paper]]:
         """Each topic's papers, most relevant first (then by title), in one pass over the papers."""
         # Each paper's place by title, worked out once: a paper is on several topics, and
         # tuples of numbers sort without a key function.
-        by_title = sorted(range(len(self.papers)), key=lambda i: (self.papers[i].title.casefold(), self.papers[i].slug))
         place = [0] * len(self.papers)
-        for n, i in enumerate(by_title):
+        for n, i in enumerate(self.title_order):
             place[i] = n
         scored: dict[str, list[tuple[float, int, Paper]]] = {t.id: [] for t in self.taxonomy.topics}
         for p, n in zip(self.papers, place, strict=True):

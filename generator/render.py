@@ -637,7 +637,7 @@ def render_lists(
     yield "topics/index.md", page(render("topics.html.j2"), "Topics")
 
     letters: dict[str, list[Paper]] = {}
-    for paper in sorted(papers, key=lambda p: (p.title.casefold(), p.slug)):
+    for paper in map(papers.__getitem__, catalogue.title_order):
         letters.setdefault(_letter(paper.title), []).append(paper)
     roots = {}
     for letter, items in sorted(letters.items()):

@@ -155,14 +155,14 @@ MUTATIONS = [
     Mutation(
         "topic-page-ties-case-sensitive",
         "generator/catalogue.py",
-        "key=lambda i: (self.papers[i].title.casefold(), self.papers[i].slug)",
-        "key=lambda i: (self.papers[i].title, self.papers[i].slug)",
+        "key=lambda i: (papers[i].title.casefold(), papers[i].slug)",
+        "key=lambda i: (papers[i].title, papers[i].slug)",
     ),
     Mutation(
         "topic-page-ties-by-address",
         "generator/catalogue.py",
-        "key=lambda i: (self.papers[i].title.casefold(), self.papers[i].slug)",
-        "key=lambda i: self.papers[i].slug",
+        "key=lambda i: (papers[i].title.casefold(), papers[i].slug)",
+        "key=lambda i: papers[i].slug",
     ),
     Mutation("classify-weak-overrides", "generator/topics.py", "hit[2] = hit[2] and is_weak\n", "hit[2] = is_weak\n"),
     Mutation("classify-ignores-exclude", "generator/topics.py", "if against and _overlaps(", "if False and _overlaps("),
