@@ -42,16 +42,19 @@ _LOG_TF = [0.0] + [1 + math.log(tf) for tf in range(1, 64)]
 
 
 class _Words(dict):
-    """word -> its number, in order of first occurrence; names[n] is word n. A dict's own lookup,
-    in C, for the words already numbered: this runs for every word of every paper."""
+    """word -> its number, in order of first occurrence; names[n] is word n, lengths[n] its
+    length. A dict's own lookup, in C, for the words already numbered: this runs for every word
+    of every paper."""
 
     def __init__(self) -> None:
         super().__init__()
         self.names: list[str] = []
+        self.lengths = array("I")
 
     def __missing__(self, word: str) -> int:
         n = self[word] = len(self.names)
         self.names.append(word)
+        self.lengths.append(len(word))
         return n
 
 
@@ -84,7 +87,6 @@ def _term_counts(
     the time at 100,000 papers, where most pairs are one paper's only."""
     n = len(papers)
     words = _Words()
-    word_length = array("I")
     lengths = np.zeros(n, np.int64)
     # Every block's entries are appended to the same arrays: one copy of them, not a list of
     # blocks and their concatenation (some 120 MB more at 100,000 papers).
@@ -97,11 +99,10 @@ def _term_counts(
                 before = len(ids)
                 ids.extend(map(words.__getitem__, text.split()))
                 pieces.append(len(ids) - before)
-        word_length.extend(map(len, words.names[len(word_length) :]))
         word = np.frombuffer(ids, np.uint32).astype(np.int64)
         # Text piece 2p is paper p's title, 2p + 1 its abstract.
         piece = np.repeat(np.arange(2 * (last - first)), np.frombuffer(pieces, np.uint32))
-        longer = np.frombuffer(word_length, np.uint32)[word] > 2
+        longer = np.frombuffer(words.lengths, np.uint32)[word] > 2
         word, piece = word[longer], piece[longer]
         nth = _rank_within(piece)
         # Pairs from the title and the abstract's opening only: that is where an abstract names
@@ -119,15 +120,16 @@ def _term_counts(
         count = np.diff(np.r_[starts, len(key)]) + (TITLE_BOOST - 1) * in_title
         key = key[starts] >> 1
         lengths[first:last] = np.bincount(key >> 33, minlength=last - first)
-        blocks.append((len(terms), len(words.names), pairs))
+        start = len(terms)
         terms.frombytes((key & ((1 << 33) - 1)).astype(np.uint32).tobytes())
+        blocks.append((start, len(terms), len(words.names), pairs))
         # Counts above 63 weigh as 63 (_LOG_TF): a byte holds them.
         counts.frombytes(np.minimum(count, 63).astype(np.uint8).tobytes())
     # Every block's pairs numbered after all the words, by code: the same pair, the same number.
-    pairs, which = np.unique(np.concatenate([b[2] for b in blocks] or [np.zeros(0, np.int64)]), return_inverse=True)
+    pairs, which = np.unique(np.concatenate([b[3] for b in blocks] or [np.zeros(0, np.int64)]), return_inverse=True)
     term = np.frombuffer(terms, np.uint32)
     at = 0
-    for (start, known, block_pairs), end in zip(blocks, [b[0] for b in blocks[1:]] + [len(terms)], strict=True):
+    for start, end, known, block_pairs in blocks:
         block = term[start:end]
         is_pair = block >= known
         block[is_pair] = len(words.names) + which[at + block[is_pair] - known]

@@ -130,8 +130,8 @@ MUTATIONS = [
     Mutation(
         "related-short-words-kept",
         "generator/related.py",
-        "np.frombuffer(word_length, np.uint32)[word] > 2",
-        "np.frombuffer(word_length, np.uint32)[word] > 1",
+        "np.frombuffer(words.lengths, np.uint32)[word] > 2",
+        "np.frombuffer(words.lengths, np.uint32)[word] > 1",
     ),
     # Topic pages and classification
     Mutation(
