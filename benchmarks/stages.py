@@ -67,7 +67,7 @@ def stages(root: Path, settings, workers: int) -> dict:
     texts = PaperTexts.of(read)
     t["classify_terms_summaries"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    neighbours = related_papers(catalogue, texts.terms)
+    neighbours = related_papers(catalogue, texts.terms, workers)
     t["related"] = time.perf_counter() - mark
     mark = time.perf_counter()
     dates = listing_dates_of(catalogue, sources)

@@ -102,11 +102,15 @@ def related_input(catalogue: cat.Catalogue, paper_terms: dict[str, tuple[str, st
     return [(*paper_terms[p.slug], p.topic_ids) for p in catalogue.papers]
 
 
-def related_papers(catalogue: cat.Catalogue, paper_terms: dict | None = None) -> list[tuple[int, ...]]:
-    """Each paper's related papers, as indices into catalogue.papers."""
+def related_papers(
+    catalogue: cat.Catalogue, paper_terms: dict | None = None, workers: int = 1
+) -> list[tuple[int, ...]]:
+    """Each paper's related papers, as indices into catalogue.papers, worked out by up to
+    `workers` processes."""
     if paper_terms is None:
         paper_terms = paper_texts_of(catalogue).terms
-    return related(related_input(catalogue, paper_terms))
+    many = len(catalogue.papers) >= MIN_ITEMS
+    return related(related_input(catalogue, paper_terms), workers=workers if many else 1)
 
 
 def search_files(catalogue: cat.Catalogue, texts: PaperTexts) -> Iterator[tuple[str, str]]:
@@ -202,7 +206,8 @@ def build_docs(
     # and search need them. A one-shot build works out related papers in a process of its own
     # (from the fork server: it is sent the terms and shares nothing, where a fork of this
     # process would copy every page of it that it reads) while this one makes the other pages
-    # and the search index; the terms are then let go, before the paper pages' workers start.
+    # and the search index (one core each: related_papers, alone, takes every core); the terms
+    # are then let go, before the paper pages' workers start.
     # mkdocs serve, where the memo lives, makes both related papers and the search index in
     # forked processes (which share the terms instead of being sent them) while this one makes
     # the other pages. The index's files come one at a time, written as they arrive.

@@ -93,6 +93,20 @@ def ordered_map(fn: Callable[[T], R], items: Sequence[T], workers: int) -> Itera
             yield from pending.popleft().result()
 
 
+def in_shares(fn: Callable[[Sequence[T]], R], items: Sequence[T], workers: int) -> list[R]:
+    """fn over consecutive shares of the items, one share per worker, results in order: the
+    first share in this process, the others at the same time in forks of it, which read what
+    this process holds instead of being sent it (so fn may be a closure over large arrays).
+    Only what fn returns is sent back. Without fork, or with one worker, [fn(items)]."""
+    shares = min(workers, len(items)) if can_fork() else 1
+    if shares < 2:
+        return [fn(items)]
+    bounds = [len(items) * s // shares for s in range(shares + 1)]
+    with contextlib.ExitStack() as stack:
+        others = [stack.enter_context(Later(fn, items[a:b])) for a, b in zip(bounds[1:-1], bounds[2:], strict=True)]
+        return [fn(items[: bounds[1]]), *(later.result() for later in others)]
+
+
 def remembered(fn: Callable[[T], R], items: Sequence[T], seen: dict, key: Callable = lambda item: item) -> list[R]:
     """fn(item) for each item, in this process, taken from `seen` where the last call had an
     item with the same key; `seen` then holds this call's only. What a long-lived process does

@@ -23,9 +23,13 @@ from __future__ import annotations
 import math
 from array import array
 from collections.abc import Sequence
+from functools import partial
+from itertools import chain
 
 import numpy as np
 from scipy import sparse
+
+from .parallel import in_shares
 
 TERMS_PER_PAPER = 24
 PAPERS_PER_TERM = 32
@@ -58,23 +62,28 @@ class _Words(dict):
         return n
 
 
-def related(papers: Sequence[tuple[str, str, Sequence[str]]], k: int = 5) -> list[tuple[int, ...]]:
+def related(papers: Sequence[tuple[str, str, Sequence[str]]], k: int = 5, workers: int = 1) -> list[tuple[int, ...]]:
     """For each paper's (title terms, abstract terms, topic ids), each text's terms joined by
-    spaces, the indices of up to k most related others, most related first."""
+    spaces, the indices of up to k most related others, most related first. With workers, the
+    blocks of papers are shared among that many processes (parallel.in_shares): the same result."""
     n = len(papers)
     if n == 0:
         return []
-    vectors = _vectors(papers)
+    # Blocks of equal size, as many for each worker: their shares take as long.
+    count = min(-(-n // (CHUNK * workers)) * workers, n)
+    blocks = [(n * b // count, n * (b + 1) // count) for b in range(count)]
+    vectors = _vectors(papers, blocks, workers)
     postings = _postings(vectors)
     topics = _Topics([p[2] for p in papers])
-    result: list[tuple[int, ...]] = []
-    for start in range(0, n, CHUNK):
-        result += _nearest(vectors, postings, topics, start, min(start + CHUNK, n), k)
-    return result
+
+    def nearest(share: Sequence[tuple[int, int]]) -> list[tuple[int, ...]]:
+        return [near for first, last in share for near in _nearest(vectors, postings, topics, first, last, k)]
+
+    return list(chain.from_iterable(in_shares(nearest, blocks, workers)))
 
 
 def _term_counts(
-    papers: Sequence[tuple[str, str, Sequence[str]]],
+    papers: Sequence[tuple[str, str, Sequence[str]]], blocks: Sequence[tuple[int, int]], workers: int = 1
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], np.ndarray]:
     """Each paper's terms and how often it uses them: its words longer than two characters, and
     adjacent pairs of them ("speculative decoding"), a title's counting TITLE_BOOST times. As
@@ -84,15 +93,54 @@ def _term_counts(
 
     Pairs are pairs of word numbers here, and only those two papers share ever get a name
     (_vectors): a string for every pair of every paper, and a dictionary of them, took most of
-    the time at 100,000 papers, where most pairs are one paper's only."""
-    n = len(papers)
+    the time at 100,000 papers, where most pairs are one paper's only.
+
+    With workers, each counts a share of the blocks, numbering the words it meets itself; the
+    shares are then renumbered in order, so every word has the number it gets in one pass."""
+    shares = in_shares(partial(_count_share, papers), blocks, workers)
+    lengths, terms, counts, words, block_list = shares[0]
+    for more in shares[1:]:
+        share_lengths, share_terms, share_counts, share_words, share_blocks = more
+        # Words new to the shares before are numbered here, in the order this share met them.
+        number = np.fromiter(map(words.__getitem__, share_words.names), np.int64, len(share_words.names))
+        term = np.frombuffer(share_terms, np.uint32).astype(np.int64)
+        offset = len(terms)
+        for start, end, known, pairs in share_blocks:
+            block = term[start:end]
+            is_pair = block >= known
+            # Pairs keep their place in the block's list, after every word numbered so far.
+            block[is_pair] += len(words.names) - known
+            block[~is_pair] = number[block[~is_pair]]
+            pairs = ((number[(pairs >> 32) - 1] + 1) << 32) | number[pairs & 0xFFFF_FFFF]
+            block_list.append((offset + start, offset + end, len(words.names), pairs))
+        terms.frombytes(term.astype(np.uint32).tobytes())
+        counts.frombytes(share_counts)
+        lengths = np.concatenate((lengths, share_lengths))
+    # Every block's pairs numbered after all the words, by code: the same pair, the same number.
+    codes = [b[3] for b in block_list] or [np.zeros(0, np.int64)]
+    pairs, which = np.unique(np.concatenate(codes), return_inverse=True)
+    term = np.frombuffer(terms, np.uint32)
+    at = 0
+    for start, end, known, block_pairs in block_list:
+        block = term[start:end]
+        is_pair = block >= known
+        block[is_pair] = len(words.names) + which[at + block[is_pair] - known]
+        at += len(block_pairs)
+    return lengths, term, np.frombuffer(counts, np.uint8), words.names, pairs
+
+
+def _count_share(
+    papers: Sequence[tuple[str, str, Sequence[str]]], blocks: Sequence[tuple[int, int]]
+) -> tuple[np.ndarray, array, array, _Words, list]:
+    """_term_counts for consecutive blocks of papers, before pairs are numbered: a pair is then
+    `known` + its place in its block's list of pair codes, known being how many words were
+    numbered by the block's end."""
     words = _Words()
-    lengths = np.zeros(n, np.int64)
+    lengths = np.zeros(blocks[-1][1] - blocks[0][0] if blocks else 0, np.int64)
     # Every block's entries are appended to the same arrays: one copy of them, not a list of
     # blocks and their concatenation (some 120 MB more at 100,000 papers).
-    terms, counts, blocks = array("I"), array("B"), []
-    for first in range(0, n, CHUNK):
-        last = min(first + CHUNK, n)
+    terms, counts, block_list = array("I"), array("B"), []
+    for first, last in blocks:
         ids, pieces = array("I"), array("I")  # each paper's title's and abstract's word numbers
         for title, abstract, _ in papers[first:last]:
             for text in (title, abstract):
@@ -119,30 +167,23 @@ def _term_counts(
         in_title = np.add.reduceat(1 - (key & 1), starts)
         count = np.diff(np.r_[starts, len(key)]) + (TITLE_BOOST - 1) * in_title
         key = key[starts] >> 1
-        lengths[first:last] = np.bincount(key >> 33, minlength=last - first)
+        lengths[first - blocks[0][0] : last - blocks[0][0]] = np.bincount(key >> 33, minlength=last - first)
         start = len(terms)
         terms.frombytes((key & ((1 << 33) - 1)).astype(np.uint32).tobytes())
-        blocks.append((start, len(terms), len(words.names), pairs))
+        block_list.append((start, len(terms), len(words.names), pairs))
         # Counts above 63 weigh as 63 (_LOG_TF): a byte holds them.
         counts.frombytes(np.minimum(count, 63).astype(np.uint8).tobytes())
-    # Every block's pairs numbered after all the words, by code: the same pair, the same number.
-    pairs, which = np.unique(np.concatenate([b[3] for b in blocks] or [np.zeros(0, np.int64)]), return_inverse=True)
-    term = np.frombuffer(terms, np.uint32)
-    at = 0
-    for start, end, known, block_pairs in blocks:
-        block = term[start:end]
-        is_pair = block >= known
-        block[is_pair] = len(words.names) + which[at + block[is_pair] - known]
-        at += len(block_pairs)
-    return lengths, term, np.frombuffer(counts, np.uint8), words.names, pairs
+    return lengths, terms, counts, words, block_list
 
 
-def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]]) -> sparse.csr_array:
+def _vectors(
+    papers: Sequence[tuple[str, str, Sequence[str]]], blocks: Sequence[tuple[int, int]], workers: int = 1
+) -> sparse.csr_array:
     """Each paper's TERMS_PER_PAPER most distinctive terms, weighted, as a unit row: papers x terms.
     Within a row, terms stand most distinctive first (ties: the later term in text order), the
     order the similarity sums in, so results do not depend on how terms are numbered."""
     n = len(papers)
-    lengths, entry_term, entry_tf, words, pairs = _term_counts(papers)
+    lengths, entry_term, entry_tf, words, pairs = _term_counts(papers, blocks, workers)
     vocabulary = len(words) + len(pairs)
 
     df = np.bincount(entry_term, minlength=vocabulary)
@@ -172,21 +213,9 @@ def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]]) -> sparse.csr_arr
     # Each paper's best terms, a block of papers at a time: the sort's arrays for every term of
     # every paper would be the largest thing the generator holds (730 MB at 100,000 papers).
     ends = np.cumsum(lengths)
-    tops = []
-    for first in range(0, n, CHUNK):
-        last = min(first + CHUNK, n)
-        lo, hi = (ends[first - 1] if first else 0), ends[last - 1]
-        paper = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
-        term = entry_term[lo:hi]
-        keep = column[term] >= 0
-        paper, term = paper[keep], term[keep]
-        weight = np.asarray(_LOG_TF)[entry_tf[lo:hi][keep]] * idf[term]
-        order = np.lexsort((-text_rank[term], -weight, paper))
-        paper, term, weight = paper[order], term[order], weight[order]
-        rank = _rank_within(paper)
-        top = rank < TERMS_PER_PAPER
-        tops.append((paper[top], term[top], weight[top], rank[top]))
-    del entry_term, entry_tf
+    best = partial(_best_terms, entry_term, entry_tf, lengths, ends, idf, text_rank, column)
+    tops = list(chain.from_iterable(in_shares(best, blocks, workers)))
+    del best, entry_term, entry_tf
     paper, term, weight, rank = (np.concatenate(parts) for parts in zip(*tops, strict=True))
     # Summed term by term in row order, as Python's sum() does: the same bits as before.
     squares = np.zeros(n)
@@ -200,6 +229,34 @@ def _vectors(papers: Sequence[tuple[str, str, Sequence[str]]]) -> sparse.csr_arr
     paper, term, weight = paper[positive], term[positive], weight[positive]
     indptr = np.concatenate(([0], np.cumsum(np.bincount(paper, minlength=n))))
     return sparse.csr_array((weight, column[term], indptr), shape=(n, len(kept)))
+
+
+def _best_terms(
+    entry_term: np.ndarray,
+    entry_tf: np.ndarray,
+    lengths: np.ndarray,
+    ends: np.ndarray,
+    idf: np.ndarray,
+    text_rank: np.ndarray,
+    column: np.ndarray,
+    blocks: Sequence[tuple[int, int]],
+) -> list[tuple[np.ndarray, ...]]:
+    """For each block of papers, each paper's TERMS_PER_PAPER best terms kept: (paper, term,
+    weight, rank within the paper), best first."""
+    tops = []
+    for first, last in blocks:
+        lo, hi = (ends[first - 1] if first else 0), ends[last - 1]
+        paper = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
+        term = entry_term[lo:hi]
+        keep = column[term] >= 0
+        paper, term = paper[keep], term[keep]
+        weight = np.asarray(_LOG_TF)[entry_tf[lo:hi][keep]] * idf[term]
+        order = np.lexsort((-text_rank[term], -weight, paper))
+        paper, term, weight = paper[order], term[order], weight[order]
+        rank = _rank_within(paper)
+        top = rank < TERMS_PER_PAPER
+        tops.append((paper[top], term[top], weight[top], rank[top]))
+    return tops
 
 
 def _rank_within(group: np.ndarray) -> np.ndarray:

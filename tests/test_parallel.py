@@ -55,6 +55,22 @@ def test_a_failure_in_a_worker_reaches_the_caller():
         list(ordered_map(_fail_at_1500, range(2 * parallel.MIN_ITEMS), 2))
 
 
+def test_shares_of_work_come_back_in_order_the_later_ones_from_forks_of_this_process():
+    big = {"read": "by the forks, not sent to them"}  # a closure's: forks read this process's memory
+    shares = parallel.in_shares(lambda share: (list(share), os.getpid(), big["read"]), range(10), 3)
+    assert [items for items, _, _ in shares] == [[0, 1, 2], [3, 4, 5], [6, 7, 8, 9]]
+    assert shares[0][1] == os.getpid() and os.getpid() not in {pid for _, pid, _ in shares[1:]}
+    assert len({pid for _, pid, _ in shares}) == 3 and {r for _, _, r in shares} == {big["read"]}
+    # One worker, or fewer items than workers: no more shares than items, the first one here.
+    assert parallel.in_shares(lambda share: (list(share), os.getpid()), range(4), 1) == [([0, 1, 2, 3], os.getpid())]
+    assert [items for items, _ in parallel.in_shares(lambda s: (list(s), 0), range(2), 4)] == [[0], [1]]
+
+
+def test_a_failure_in_a_share_reaches_the_caller():
+    with pytest.raises(ValueError, match="item 1500"):
+        parallel.in_shares(lambda share: [_fail_at_1500(i) for i in share], range(1000, 2000), 2)
+
+
 def test_a_build_in_a_process_of_its_own_answers_as_if_run_here():
     assert parallel.in_child(lambda a, b: (a + b, os.getpid()), 2, 3)[0] == 5
     assert parallel.in_child(os.getpid) != os.getpid()
@@ -82,6 +98,7 @@ def test_without_a_safe_fork_everything_runs_in_this_process(monkeypatch):
     monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
     assert {pid for _, pid in ordered_map(_with_pid, range(2 * parallel.MIN_ITEMS), 2)} == {os.getpid()}
     assert parallel.in_child(os.getpid) == os.getpid()
+    assert parallel.in_shares(lambda share: (list(share), os.getpid()), range(4), 2) == [([0, 1, 2, 3], os.getpid())]
 
 
 def test_work_done_later_elsewhere_runs_while_this_process_goes_on(tmp_path):

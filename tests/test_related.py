@@ -174,13 +174,24 @@ def test_related_papers_equal_their_definition_when_every_cut_bites(papers):
         assert related(papers) == reference_related(papers)
 
 
+@given(st.lists(_paper, max_size=40), st.integers(2, 3))
+@example(_joined([([], ["w00", "w01"], []), ([], ["w01", "w02", "w00", "w01"], []), ([], ["w02", "w01"], [])]), 2)
+def test_related_papers_are_the_same_however_many_processes_share_the_work(papers, workers):
+    # Each process numbers the words it meets itself; the shares are renumbered in order. In the
+    # example the second share meets a word the first did not, then one it did, and a pair.
+    with patch.multiple(R, TERMS_PER_PAPER=4, PAPERS_PER_TERM=3, CHUNK=2, WALK=1):
+        assert related(papers, workers=workers) == reference_related(papers)
+
+
 def test_related_papers_equal_their_definition_on_the_seeds_at_full_size():
     c = cat.load(cat.Sources(SEED_FIXTURE, ROOT / "data" / "taxonomy.yaml", FIXTURES / "no-curation.yaml"))
     papers = [(*terms, p.topic_ids) for p, terms in zip(c.papers, paper_texts_of(c).terms.values(), strict=True)]
     # More papers than one block of the matrix product, and past the generic-term cut-off.
     papers = papers * (R.CHUNK // len(papers) + 2)
     papers = [(t, a, topics) for t, a, topics in papers]
-    assert related(papers) == reference_related(papers)
+    expected = reference_related(papers)
+    assert related(papers) == expected
+    assert related(papers, workers=2) == expected
 
 
 @given(st.lists(st.lists(st.integers(0, 140), max_size=5), min_size=2, max_size=12))
