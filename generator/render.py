@@ -154,14 +154,20 @@ def heading(level: int, anchor: str, text: str) -> Markup:
 @jinja2.pass_context
 def paper_list(context, papers, prefix: str) -> Markup:
     """Papers as a list of links with their one-line summaries; prefix leads to the site's root."""
-    at = escape(prefix)
-    summaries = context["summaries"]
-    items = "".join(
-        f'<li><a href="{at}papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
-        f'<span class="paper-summary">{escape(summaries[p.slug])}</span></li>\n'
-        for p in papers
-    )
-    return Markup(f"<ul>\n{items}</ul>")
+    # A paper is listed on some five pages (A-Z, its listing, each of its topics' archives):
+    # its item past the prefix is escaped and put together once per build (list_items).
+    made, summaries = context["list_items"], context["summaries"]
+    items = []
+    for p in papers:
+        item = made.get(p.slug)
+        if item is None:
+            item = made[p.slug] = (
+                f'papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
+                f'<span class="paper-summary">{escape(summaries[p.slug])}</span></li>\n'
+            )
+        items.append(item)
+    start = f'<li><a href="{escape(prefix)}'
+    return Markup(f"<ul>\n{start}{start.join(items)}</ul>" if items else "<ul>\n</ul>")
 
 
 @lru_cache(maxsize=1 << 16)  # a paper page quotes its title twice
@@ -500,6 +506,7 @@ def _common(catalogue: Catalogue, settings: SiteSettings, summaries: dict[str, s
     return {
         "catalogue": catalogue,
         "summaries": summaries,
+        "list_items": {},  # paper_list's, by slug
         "topics": topics,
         "topic_names": catalogue.taxonomy.by_id(),
         "counts": {t.id: per_topic[t.id] for t in topics},

@@ -408,6 +408,18 @@ MUTATIONS = [
         "f'<span class=\"paper-summary\">{escape(summaries[papers[0].slug])}</span></li>\\n'",
     ),
     Mutation(
+        "paper-list-prefix-fixed",
+        "generator/render.py",
+        "start = f'<li><a href=\"{escape(prefix)}'",
+        "start = '<li><a href=\"../'",
+    ),
+    Mutation(
+        "paper-list-items-by-list",
+        "generator/render.py",
+        "item = made.get(p.slug)",
+        "item = made.get(papers[0].slug)",
+    ),
+    Mutation(
         "search-index-dropped",
         "generator/build.py",
         "            yield from search_files(catalogue, texts)\n",
