@@ -13,8 +13,10 @@ held is given back to the system when that process ends, instead of staying in M
 while it builds the pages, so the build's peak is the larger of the two, not their sum. Work
 that can go on beside this process's runs in another one (Later): related papers, in a one-shot
 build, in a fresh process from the fork server, sent the papers' terms; in mkdocs serve, the
-search index, in a fork that shares the terms instead of being sent them. Fork is used on Linux
-only (Python's documentation calls it unsafe on macOS, and Windows has none).
+search index, in a fork that shares the terms instead of being sent them. Work over arrays this
+process holds may be cut into shares for forks of it to do at once (in_shares): related papers,
+when they are worked out on their own. Fork is used on Linux only (Python's documentation calls
+it unsafe on macOS, and Windows has none).
 """
 
 from __future__ import annotations
