@@ -190,12 +190,17 @@ def _vectors(
     generic = GENERIC_SHARE * n if n >= GENERIC_MIN_PAPERS else n
     # A term in one paper only relates it to nothing.
     kept = np.flatnonzero((df > 1) & (df <= generic))
+    df = df[kept]
+    # Kept terms are columns; the one array the size of the vocabulary (every pair of every
+    # paper: millions at 100,000 papers) maps terms to them, and the rest is by column.
+    column = np.full(vocabulary, -1, np.int32)
+    column[kept] = np.arange(len(kept), dtype=np.int32)
     # math.log, not numpy's: the same weights on every machine and numpy version.
-    distinct = np.unique(df[kept])
+    distinct = np.unique(df)
     logs = np.array([math.log(n / d) for d in distinct.tolist()])
     pair = kept >= len(words)
-    idf = np.zeros(vocabulary)
-    idf[kept] = logs[np.searchsorted(distinct, df[kept])] * np.where(pair, PAIR_BOOST, 1.0)
+    idf = logs[np.searchsorted(distinct, df)] * np.where(pair, PAIR_BOOST, 1.0)
+    del df
     # Ties between equal weights go to the term later in text order (a pair's text: its two words
     # and a space), whatever the numbers: named here, for the terms kept only.
     code = pairs[kept[pair] - len(words)]
@@ -203,19 +208,17 @@ def _vectors(
         f"{words[a]} {words[b]}"
         for a, b in zip(((code >> 32) - 1).tolist(), (code & 0xFFFF_FFFF).tolist(), strict=True)
     ]
-    in_order = np.concatenate((kept[~pair], kept[pair]))
-    text_rank = np.zeros(vocabulary, np.int64)
+    in_order = np.concatenate((np.flatnonzero(~pair), np.flatnonzero(pair)))
+    text_rank = np.zeros(len(kept), np.int64)
     text_rank[in_order[sorted(range(len(names)), key=names.__getitem__)]] = np.arange(len(kept))
-    column = np.full(vocabulary, -1, np.int64)
-    column[kept] = np.arange(len(kept))
-    del names
+    del names, kept, pair, code
 
     # Each paper's best terms, a block of papers at a time: the sort's arrays for every term of
     # every paper would be the largest thing the generator holds (730 MB at 100,000 papers).
     ends = np.cumsum(lengths)
     best = partial(_best_terms, entry_term, entry_tf, lengths, ends, idf, text_rank, column)
     tops = list(chain.from_iterable(in_shares(best, blocks, workers)))
-    del best, entry_term, entry_tf
+    del best, entry_term, entry_tf, column
     paper, term, weight, rank = (np.concatenate(parts) for parts in zip(*tops, strict=True))
     # Summed term by term in row order, as Python's sum() does: the same bits as before.
     squares = np.zeros(n)
@@ -228,7 +231,7 @@ def _vectors(
     positive = weight > 0
     paper, term, weight = paper[positive], term[positive], weight[positive]
     indptr = np.concatenate(([0], np.cumsum(np.bincount(paper, minlength=n))))
-    return sparse.csr_array((weight, column[term], indptr), shape=(n, len(kept)))
+    return sparse.csr_array((weight, term, indptr), shape=(n, len(idf)))
 
 
 def _best_terms(
@@ -241,14 +244,14 @@ def _best_terms(
     column: np.ndarray,
     blocks: Sequence[tuple[int, int]],
 ) -> list[tuple[np.ndarray, ...]]:
-    """For each block of papers, each paper's TERMS_PER_PAPER best terms kept: (paper, term,
-    weight, rank within the paper), best first."""
+    """For each block of papers, each paper's TERMS_PER_PAPER best terms kept: (paper, column,
+    weight, rank within the paper), best first. idf and text_rank are by column."""
     tops = []
     for first, last in blocks:
         lo, hi = (ends[first - 1] if first else 0), ends[last - 1]
         paper = np.repeat(np.arange(first, last, dtype=np.int64), lengths[first:last])
-        term = entry_term[lo:hi]
-        keep = column[term] >= 0
+        term = column[entry_term[lo:hi]]
+        keep = term >= 0
         paper, term = paper[keep], term[keep]
         weight = np.asarray(_LOG_TF)[entry_tf[lo:hi][keep]] * idf[term]
         order = np.lexsort((-text_rank[term], -weight, paper))
