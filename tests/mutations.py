@@ -176,6 +176,12 @@ MUTATIONS = [
         "for a, b in zip(bounds[:-2], bounds[2:], strict=True)",
     ),
     Mutation(
+        "related-text-order-misplaced",
+        "generator/related.py",
+        "in_order = np.concatenate((np.flatnonzero(~pair), np.flatnonzero(pair)))",
+        "in_order = np.concatenate((np.flatnonzero(pair), np.flatnonzero(~pair)))",
+    ),
+    Mutation(
         "related-short-words-kept",
         "generator/related.py",
         "np.frombuffer(words.lengths, np.uint32)[word] > 2",
