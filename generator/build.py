@@ -205,9 +205,9 @@ def build_docs(
     # Related papers and the search index need every paper's terms, and only the paper pages
     # and search need them. A one-shot build works out related papers in a process of its own
     # (from the fork server: it is sent the terms and shares nothing, where a fork of this
-    # process would copy every page of it that it reads) while this one makes the other pages
-    # and the search index (one core each: related_papers, alone, takes every core); the terms
-    # are then let go, before the paper pages' workers start.
+    # process would copy every page of it that it reads) while this one makes the search index,
+    # lets the terms go and makes the list pages (one core each: related_papers, alone, takes
+    # every core); the paper pages' workers start after both.
     # mkdocs serve, where the memo lives, makes both related papers and the search index in
     # forked processes (which share the terms instead of being sent them) while this one makes
     # the other pages. The index's files come one at a time, written as they arrive.
@@ -221,24 +221,19 @@ def build_docs(
     ):
         del near_input  # held by `near` while it is needed
 
-        def paper_pages(neighbours):
-            return render_papers(catalogue, settings, neighbours, texts.summaries, memo, workers)
-
-        def index_then_papers():
+        def index_here():
             yield from search_files(catalogue, texts)
             texts.terms.clear()
+
+        def paper_pages():
             give_back_memory()
-            yield from paper_pages(near.result())
+            yield from render_papers(catalogue, settings, near.result(), texts.summaries, memo, workers)
 
-        def index_there_then_papers():
-            yield from index.items()
-            yield from paper_pages(near.result())
-
-        files = chain(
-            render_lists(catalogue, settings, dates, texts.summaries, memo),
-            static_files(),
-            index_then_papers() if one_shot else index_there_then_papers(),
-        )
+        lists = chain(render_lists(catalogue, settings, dates, texts.summaries, memo), static_files())
+        # The index first: this process's largest moment (the index's, at 100,000 papers) then
+        # falls while related papers' process is still growing, not when both are at their
+        # largest, and the terms go before the list pages are made.
+        files = chain(index_here(), lists, paper_pages()) if one_shot else chain(lists, index.items(), paper_pages())
         kept = (memo.links, memo.files) if memo is not None else (None, None)
         report = write_files(_collect(files, links, headers, kept[0]), docs, kept[1])
     _check_links(links, report.names, docs)
