@@ -226,7 +226,8 @@ def build_docs(
             texts.terms.clear()
 
         def paper_pages():
-            give_back_memory()
+            if one_shot:  # what the index and the list pages held goes back before the workers start
+                give_back_memory()
             yield from render_papers(catalogue, settings, near.result(), texts.summaries, memo, workers)
 
         lists = chain(render_lists(catalogue, settings, dates, texts.summaries, memo), static_files())
