@@ -136,7 +136,8 @@ def _count_share(
     `known` + its place in its block's list of pair codes, known being how many words were
     numbered by the block's end."""
     words = _Words()
-    lengths = np.zeros(blocks[-1][1] - blocks[0][0] if blocks else 0, np.int64)
+    base = blocks[0][0]  # the share's first paper
+    lengths = np.zeros(blocks[-1][1] - base, np.int64)
     # Every block's entries are appended to the same arrays: one copy of them, not a list of
     # blocks and their concatenation (some 120 MB more at 100,000 papers).
     terms, counts, block_list = array("I"), array("B"), []
@@ -167,7 +168,7 @@ def _count_share(
         in_title = np.add.reduceat(1 - (key & 1), starts)
         count = np.diff(np.r_[starts, len(key)]) + (TITLE_BOOST - 1) * in_title
         key = key[starts] >> 1
-        lengths[first - blocks[0][0] : last - blocks[0][0]] = np.bincount(key >> 33, minlength=last - first)
+        lengths[first - base : last - base] = np.bincount(key >> 33, minlength=last - first)
         start = len(terms)
         terms.frombytes((key & ((1 << 33) - 1)).astype(np.uint32).tobytes())
         block_list.append((start, len(terms), len(words.names), pairs))

@@ -157,6 +157,7 @@ def paper_list(context, papers, prefix: str) -> Markup:
     # A paper is listed on some five pages (A-Z, its listing, each of its topics' archives):
     # its item past the prefix is escaped and put together once per build (list_items).
     made, summaries = context["list_items"], context["summaries"]
+    start = f'<li><a href="{escape(prefix)}'
     items = []
     for p in papers:
         item = made.get(p.slug)
@@ -165,9 +166,8 @@ def paper_list(context, papers, prefix: str) -> Markup:
                 f'papers/{escape(p.slug)}.html">{escape(p.title)}</a><br>\n'
                 f'<span class="paper-summary">{escape(summaries[p.slug])}</span></li>\n'
             )
-        items.append(item)
-    start = f'<li><a href="{escape(prefix)}'
-    return Markup(f"<ul>\n{start}{start.join(items)}</ul>" if items else "<ul>\n</ul>")
+        items.append(start + item)
+    return Markup(f"<ul>\n{''.join(items)}</ul>")
 
 
 @lru_cache(maxsize=1 << 16)  # a paper page quotes its title twice
