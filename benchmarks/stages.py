@@ -24,7 +24,7 @@ from generator.build import (
     static_files,
 )
 from generator.listings import read_listings
-from generator.parallel import available, start_server
+from generator.parallel import available, fewer_collections, start_server
 from generator.render import render_lists, render_papers
 from generator.search_index import build_index, documents
 from generator.writer import write_files
@@ -41,7 +41,8 @@ def main() -> None:
         build_docs(default_sources(root), Path(sys.argv[4]), settings, workers=workers)
         t = {"build": time.perf_counter() - start}
     else:
-        t = stages(root, settings, workers)
+        with fewer_collections():  # as build_docs runs
+            t = stages(root, settings, workers)
     t["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     t["workers"] = workers
     print(json.dumps(t))

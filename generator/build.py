@@ -12,7 +12,7 @@ from pathlib import Path
 from . import catalogue as cat
 from .history import listing_dates
 from .listings import LISTING_SUFFIX
-from .parallel import MIN_ITEMS, Later, available, give_back_memory, start_server
+from .parallel import MIN_ITEMS, Later, available, fewer_collections, give_back_memory, start_server
 from .related import related
 from .render import PageMemo, SiteSettings, render_lists, render_papers, summary
 from .search_index import documents, index_files, terms
@@ -186,6 +186,7 @@ def _check_links(links: dict[str, str], generated: frozenset[str], docs: Path) -
             raise OutputError(f"{docs / source}: links to {target}, which no page provides (a generator bug)")
 
 
+@fewer_collections()  # a build keeps most of what it makes to its end (parallel.YOUNG_OBJECTS)
 def build_docs(
     sources: cat.Sources, docs: Path, settings: SiteSettings, memo: PageMemo | None = None, workers: int = 1
 ) -> BuildReport:

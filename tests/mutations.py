@@ -567,6 +567,30 @@ MUTATIONS = [
         "        return\n    pass\n",
     ),
     Mutation(
+        "collect-less-left-on",
+        "generator/parallel.py",
+        "    finally:\n        gc.set_threshold(*before)\n",
+        "    finally:\n        pass\n",
+    ),
+    Mutation(
+        "collect-less-turns-on",
+        "generator/parallel.py",
+        "if 0 < before[0] < YOUNG_OBJECTS:",
+        "if before[0] < YOUNG_OBJECTS:",
+    ),
+    Mutation(
+        "collect-less-not-in-workers",
+        "generator/parallel.py",
+        "    _collect_less()  # a worker's process is the build's own\n",
+        "",
+    ),
+    Mutation(
+        "collect-less-not-in-fresh-children",
+        "generator/parallel.py",
+        "    _collect_less()  # a fork has the parent's thresholds already; one from the fork server not\n",
+        "",
+    ),
+    Mutation(
         "later-left-running",
         "generator/parallel.py",
         "            self._child.kill()\n            self._child.join()\n",

@@ -201,3 +201,29 @@ def test_this_processs_collector_leaves_what_it_shares_with_forked_ones_alone_un
         assert gc.get_freeze_count() > 0
         assert later.result() == "answer"
     assert gc.get_freeze_count() == 0
+
+
+def _young_threshold(_) -> int:
+    return gc.get_threshold()[0]
+
+
+def test_a_build_looks_for_garbage_cycles_less_often_and_gives_the_process_its_own_thresholds_back():
+    # mkdocs serve goes on in the process after each build, with its own settings.
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        with pytest.raises(ValueError), parallel.fewer_collections():
+            assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, 10, 10)
+            raise ValueError("a failed build")
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(0)  # collection turned off stays off
+        with parallel.fewer_collections():
+            assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_the_builds_workers_look_for_garbage_cycles_less_often_too():
+    assert set(ordered_map(_young_threshold, range(2 * parallel.MIN_ITEMS), 2)) == {parallel.YOUNG_OBJECTS}
+    with parallel.Later(_young_threshold, None, fresh=True) as later:
+        assert later.result() == parallel.YOUNG_OBJECTS
