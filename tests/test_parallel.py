@@ -227,3 +227,23 @@ def test_the_builds_workers_look_for_garbage_cycles_less_often_too():
     assert set(ordered_map(_young_threshold, range(2 * parallel.MIN_ITEMS), 2)) == {parallel.YOUNG_OBJECTS}
     with parallel.Later(_young_threshold, None, fresh=True) as later:
         assert later.result() == parallel.YOUNG_OBJECTS
+
+
+def test_a_one_shot_mkdocs_build_collects_less_in_mkdocs_process_and_serve_keeps_its_own(monkeypatch):
+    from generator import mkdocs_hooks
+
+    for name in ("serving", "memo", "compiled", "thresholds"):  # on_startup's, for this test only
+        monkeypatch.setattr(mkdocs_hooks._LastRun, name, getattr(mkdocs_hooks._LastRun, name))
+    before = gc.get_threshold()
+    gc.set_threshold(700, 10, 10)
+    try:
+        mkdocs_hooks.on_startup("build", dirty=False)
+        assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, 10, 10)
+        mkdocs_hooks.on_shutdown()
+        assert gc.get_threshold() == (700, 10, 10)
+        mkdocs_hooks.on_startup("serve", dirty=False)
+        assert gc.get_threshold() == (700, 10, 10)
+        mkdocs_hooks.on_shutdown()
+        assert gc.get_threshold() == (700, 10, 10)
+    finally:
+        gc.set_threshold(*before)
