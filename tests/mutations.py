@@ -41,6 +41,12 @@ MUTATIONS = [
         "order = head[np.lexsort((b[head], -total[head], a[head]))]",
         "order = head[np.lexsort((b[head], total[head], a[head]))]",
     ),
+    Mutation(
+        "related-df-last-slice-only",
+        "generator/related.py",
+        "df += np.bincount(entry_term[start",
+        "df = np.bincount(entry_term[start",
+    ),
     Mutation("related-to-itself", "generator/related.py", "ok = a != b", "ok = a == a"),
     Mutation(
         "related-one-shared-word",

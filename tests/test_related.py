@@ -169,8 +169,9 @@ def test_related_papers_equal_their_definition_ties_and_order_included(papers):
 )
 def test_related_papers_equal_their_definition_when_every_cut_bites(papers):
     # Small cuts make a few papers behave like a large catalogue: terms cut from papers, papers
-    # from terms, several blocks, and candidates walked past the first look.
-    with patch.multiple(R, TERMS_PER_PAPER=4, PAPERS_PER_TERM=3, CHUNK=7, WALK=1):
+    # from terms, several blocks, candidates walked past the first look, and terms' document
+    # frequencies counted a slice of the entries at a time.
+    with patch.multiple(R, TERMS_PER_PAPER=4, PAPERS_PER_TERM=3, CHUNK=7, WALK=1, _DF_SLICE=5):
         assert related(papers) == reference_related(papers)
 
 
