@@ -3,7 +3,7 @@ it wrote as HTML go into Material's page template without a Markdown pass (see r
 
 from __future__ import annotations
 
-import gc
+import contextlib
 import json
 import logging
 import os
@@ -18,7 +18,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
 
 from generator.build import build_docs, default_sources
-from generator.parallel import available, collect_less, in_child
+from generator.parallel import available, fewer_collections, in_child
 from generator.problems import InputError
 from generator.render import GENERATED, PageMemo, SiteSettings
 from generator.writer import OutputError
@@ -37,7 +37,7 @@ class _LastRun:
     shapes = None  # this build's _Shapes
     memo: PageMemo | None = None  # paper pages of the last run, while serving
     compiled: jinja2.BytecodeCache | None = None  # the theme's templates, while serving
-    thresholds: tuple[int, ...] | None = None  # the collector's, before a one-shot build changed them
+    collecting = contextlib.ExitStack()  # a one-shot build's fewer_collections(), to its shutdown
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -98,13 +98,11 @@ def on_startup(command, dirty) -> None:
     # with this. mkdocs serve's process keeps its thresholds; each run of the generator in it
     # changes them only while it runs.
     if not _LastRun.serving:
-        _LastRun.thresholds = collect_less()
+        _LastRun.collecting.enter_context(fewer_collections())
 
 
 def on_shutdown() -> None:
-    if _LastRun.thresholds is not None:
-        gc.set_threshold(*_LastRun.thresholds)
-        _LastRun.thresholds = None
+    _LastRun.collecting.close()
 
 
 def on_pre_build(config) -> None:

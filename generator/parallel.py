@@ -150,7 +150,7 @@ def _shared_heap() -> Iterator[None]:
 YOUNG_OBJECTS = 20_000
 
 
-def collect_less() -> tuple[int, ...]:
+def _collect_less() -> tuple[int, ...]:
     """Look for garbage cycles after YOUNG_OBJECTS new containers; returns the thresholds before.
     Collection turned off (a threshold of 0) stays off."""
     before = gc.get_threshold()
@@ -161,9 +161,9 @@ def collect_less() -> tuple[int, ...]:
 
 @contextlib.contextmanager
 def fewer_collections() -> Iterator[None]:
-    """collect_less() while a build runs; the process's own thresholds after it (mkdocs serve
+    """_collect_less() while a build runs; the process's own thresholds after it (mkdocs serve
     goes on in the same process)."""
-    before = collect_less()
+    before = _collect_less()
     try:
         yield
     finally:
@@ -176,7 +176,7 @@ _job: Callable | None = None  # in a worker process: the function it was started
 def _receive(fn: Callable) -> None:
     global _job
     _job = fn
-    collect_less()  # a worker's process is the build's own
+    _collect_less()  # a worker's process is the build's own
 
 
 def _run(items: Sequence) -> list:
@@ -284,7 +284,7 @@ def _answer(send, fn: Callable, args: tuple, stream: bool) -> None:
     # What was forked is the parent's, read only: a full collection here would walk all of it,
     # copying every page it touches (copy on write), for garbage that is not there.
     gc.freeze()
-    collect_less()  # a fork has the parent's thresholds already; one from the fork server not
+    _collect_less()  # a fork has the parent's thresholds already; one from the fork server not
     try:
         if stream:
             for item in fn(*args):

@@ -587,26 +587,26 @@ MUTATIONS = [
     Mutation(
         "collect-less-not-in-workers",
         "generator/parallel.py",
-        "    collect_less()  # a worker's process is the build's own\n",
+        "    _collect_less()  # a worker's process is the build's own\n",
         "",
     ),
     Mutation(
         "collect-less-not-in-fresh-children",
         "generator/parallel.py",
-        "    collect_less()  # a fork has the parent's thresholds already; one from the fork server not\n",
+        "    _collect_less()  # a fork has the parent's thresholds already; one from the fork server not\n",
         "",
     ),
     Mutation(
         "mkdocs-process-collects-less-when-serving",
         "generator/mkdocs_hooks.py",
-        "    if not _LastRun.serving:\n        _LastRun.thresholds = collect_less()\n",
-        "    _LastRun.thresholds = collect_less()\n",
+        "    if not _LastRun.serving:\n        _LastRun.collecting.enter_context(fewer_collections())\n",
+        "    _LastRun.collecting.enter_context(fewer_collections())\n",
     ),
     Mutation(
         "mkdocs-process-thresholds-kept",
         "generator/mkdocs_hooks.py",
-        "        gc.set_threshold(*_LastRun.thresholds)\n",
-        "",
+        "    _LastRun.collecting.close()\n",
+        "    pass\n",
     ),
     Mutation(
         "later-left-running",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import time
@@ -207,20 +208,24 @@ def _young_threshold(_) -> int:
     return gc.get_threshold()[0]
 
 
-def test_a_build_looks_for_garbage_cycles_less_often_and_gives_the_process_its_own_thresholds_back():
-    # mkdocs serve goes on in the process after each build, with its own settings.
+@pytest.fixture
+def python_defaults():
+    """The collector's default thresholds for the test, this process's own after it."""
     before = gc.get_threshold()
     gc.set_threshold(700, 10, 10)
-    try:
-        with pytest.raises(ValueError), parallel.fewer_collections():
-            assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, 10, 10)
-            raise ValueError("a failed build")
-        assert gc.get_threshold() == (700, 10, 10)
-        gc.set_threshold(0)  # collection turned off stays off
-        with parallel.fewer_collections():
-            assert gc.get_threshold()[0] == 0
-    finally:
-        gc.set_threshold(*before)
+    yield
+    gc.set_threshold(*before)
+
+
+def test_a_build_looks_for_garbage_cycles_less_often_and_gives_the_process_its_own_thresholds_back(python_defaults):
+    # mkdocs serve goes on in the process after each build, with its own settings.
+    with pytest.raises(ValueError), parallel.fewer_collections():
+        assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, 10, 10)
+        raise ValueError("a failed build")
+    assert gc.get_threshold() == (700, 10, 10)
+    gc.set_threshold(0)  # collection turned off stays off
+    with parallel.fewer_collections():
+        assert gc.get_threshold()[0] == 0
 
 
 def test_the_builds_workers_look_for_garbage_cycles_less_often_too():
@@ -229,21 +234,17 @@ def test_the_builds_workers_look_for_garbage_cycles_less_often_too():
         assert later.result() == parallel.YOUNG_OBJECTS
 
 
-def test_a_one_shot_mkdocs_build_collects_less_in_mkdocs_process_and_serve_keeps_its_own(monkeypatch):
+def test_a_one_shot_mkdocs_build_collects_less_in_mkdocs_process_and_serve_keeps_its_own(monkeypatch, python_defaults):
     from generator import mkdocs_hooks
 
-    for name in ("serving", "memo", "compiled", "thresholds"):  # on_startup's, for this test only
+    for name in ("serving", "memo", "compiled"):  # on_startup's, for this test only
         monkeypatch.setattr(mkdocs_hooks._LastRun, name, getattr(mkdocs_hooks._LastRun, name))
-    before = gc.get_threshold()
-    gc.set_threshold(700, 10, 10)
-    try:
-        mkdocs_hooks.on_startup("build", dirty=False)
-        assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, 10, 10)
-        mkdocs_hooks.on_shutdown()
-        assert gc.get_threshold() == (700, 10, 10)
-        mkdocs_hooks.on_startup("serve", dirty=False)
-        assert gc.get_threshold() == (700, 10, 10)
-        mkdocs_hooks.on_shutdown()
-        assert gc.get_threshold() == (700, 10, 10)
-    finally:
-        gc.set_threshold(*before)
+    monkeypatch.setattr(mkdocs_hooks._LastRun, "collecting", contextlib.ExitStack())
+    mkdocs_hooks.on_startup("build", dirty=False)
+    assert gc.get_threshold() == (parallel.YOUNG_OBJECTS, 10, 10)
+    mkdocs_hooks.on_shutdown()
+    assert gc.get_threshold() == (700, 10, 10)
+    mkdocs_hooks.on_startup("serve", dirty=False)
+    assert gc.get_threshold() == (700, 10, 10)
+    mkdocs_hooks.on_shutdown()
+    assert gc.get_threshold() == (700, 10, 10)
