@@ -14,6 +14,8 @@ _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def visible(text: str) -> str:
+    if text.isascii():  # bidi controls are not: most texts are, and this is one scan in C
+        return text
     return _BIDI.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 

@@ -754,6 +754,7 @@ MUTATIONS = [
     Mutation(
         "opening-one-sentence-long", "generator/topics.py", "OPENING_SENTENCES - 1, None)", "OPENING_SENTENCES, None)"
     ),
+    Mutation("visible-skips-every-text", "generator/escape.py", "if text.isascii():", "if True:"),
     Mutation(
         "texts-of-raw-text",
         "generator/catalogue.py",
