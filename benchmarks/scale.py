@@ -143,11 +143,7 @@ def bench(n: int, work: Path, repeat: int = 3) -> dict:
     ours_runs, plain_runs = [], []
     for _ in range(repeat if n <= RATIO_UP_TO else 1):
         ours_runs.append(full_build(project))
-        shutil.rmtree(plain / "site", ignore_errors=True)
-        try:
-            plain_runs.append(run([str(BIN / "mkdocs"), "build", "--quiet"], plain, MKDOCS_TIMEOUT)[0])
-        except subprocess.TimeoutExpired:
-            plain_runs.append(None)
+        plain_runs.append(full_build(plain)[0])
     seconds = [b[0] for b in ours_runs]
     r["mkdocs_s"] = None if None in seconds else statistics.median(seconds)
     r["plain_s"] = None if None in plain_runs else statistics.median(plain_runs)
@@ -173,8 +169,8 @@ def bench(n: int, work: Path, repeat: int = 3) -> dict:
 
 
 def full_build(project: Path) -> tuple[float | None, float, float | None]:
-    """Our full `mkdocs build` into an empty site/: seconds (None past MKDOCS_TIMEOUT), and the
-    peaks of run_measured."""
+    """A full `mkdocs build` of the project (ours or the yardstick) into an empty site/: seconds
+    (None past MKDOCS_TIMEOUT), and the peaks of run_measured."""
     shutil.rmtree(project / "site", ignore_errors=True)
     try:
         seconds, largest, together, _ = run_measured([str(BIN / "mkdocs"), "build", "--quiet"], project, MKDOCS_TIMEOUT)
