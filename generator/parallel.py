@@ -15,8 +15,9 @@ that can go on beside this process's runs in another one (Later): related papers
 build, in a fresh process from the fork server, sent the papers' terms; in mkdocs serve, the
 search index, in a fork that shares the terms instead of being sent them. Work over arrays this
 process holds may be cut into shares for forks of it to do at once (in_shares): related papers,
-when they are worked out on their own. Fork is used on Linux only (Python's documentation calls
-it unsafe on macOS, and Windows has none).
+when they are worked out on their own. Files may be written by a fork while this process makes
+the next ones (Writer): MkDocs' generated pages. Fork is used on Linux only (Python's
+documentation calls it unsafe on macOS, and Windows has none).
 """
 
 from __future__ import annotations
@@ -197,10 +198,12 @@ class Later:
     nothing with this one: fn and args are pickled to it (for work that reads much of what it
     is given, where a fork of this process would copy every page it reads). Without fork (or a
     fork server), or when not `wanted`, the work is done here when asked for. Leaving the `with`
-    block ends a child whose answer was not taken.
+    block ends a child whose answer was not taken. Other keywords go to the child's Process.
     """
 
-    def __init__(self, fn: Callable[..., R], *args, wanted: bool = True, stream: bool = False, fresh: bool = False):
+    def __init__(
+        self, fn: Callable[..., R], *args, wanted: bool = True, stream: bool = False, fresh: bool = False, **process
+    ):
         self._call: tuple | None = (fn, args)
         self._child = self._receive = None
         self._heap = contextlib.ExitStack()
@@ -209,7 +212,7 @@ class Later:
                 self._heap.enter_context(_shared_heap())
             context = _server() if fresh else multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._child = context.Process(target=_answer, args=(send, fn, args, stream))
+            self._child = context.Process(target=_answer, args=(send, fn, args, stream), **process)
             self._child.start()
             send.close()
             self._call = None  # the child has them: what only they held can go
@@ -265,6 +268,63 @@ class Later:
             self._child.join()
             self._receive.close()
         self._heap.close()
+
+
+class Writer:
+    """Files written by a forked process while this one goes on: for work that is mostly waiting
+    for the disk, which then leaves this process's core to the work that makes the files. A few
+    files wait in the pipe between them at most: write() waits when they do, so memory does not
+    grow with what is written. close() waits for the last file; the first that could not be
+    written raises OSError there (the process goes on taking files, so this one never hangs on
+    a full pipe). Leaving the `with` block without close() ends the process."""
+
+    def __init__(self) -> None:
+        if not can_fork():
+            raise RuntimeError("parallel.Writer needs fork: without it, write the files where they are made")
+        receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
+        # A daemon: should this process end without closing it (an interrupted build), Python
+        # would otherwise wait at exit for it, and it for files that will not come.
+        self._later = Later(_write_files, receive, daemon=True)
+        receive.close()
+
+    def write(self, path: str, data: bytes) -> None:
+        try:
+            self._send.send((path, data))
+        except OSError as e:  # a broken pipe: the process is gone (killed, out of memory)
+            raise OSError(f"the process writing files ended early ({e})") from None
+
+    def close(self) -> None:
+        try:
+            self._send.send(None)
+            self._send.close()
+            error = self._later.result()
+        except (OSError, RuntimeError) as e:  # RuntimeError: it ended without an answer
+            raise OSError(f"the process writing files ended early ({e})") from None
+        if error is not None:
+            raise OSError(error)
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._send.close()
+        self._later.__exit__(*exc)
+
+
+def _write_files(receive) -> str | None:
+    """In a Writer's process: (path, bytes) until None, each written as MkDocs writes a page
+    (its folder made first); what went wrong with the first that failed, if one did."""
+    error = None
+    while (item := receive.recv()) is not None:
+        if error is None:
+            path, data = item
+            try:
+                os.makedirs(os.path.dirname(path), exist_ok=True)
+                with open(path, "wb") as f:
+                    f.write(data)
+            except OSError as e:
+                error = f"cannot write {path}: {e.strerror or e}"
+    return error
 
 
 def give_back_memory() -> None:

@@ -711,6 +711,26 @@ MUTATIONS = [
         'return (context["base_url"], "", toc,',
     ),
     Mutation("shape-ignores-anchor", "generator/mkdocs_hooks.py", '"content", "anchor")', '"content")'),
+    # Generated pages written by a process beside MkDocs
+    Mutation(
+        "page-writer-trusts-mkdocs-to-skip",
+        "generator/mkdocs_hooks.py",
+        "if not os.path.isfile(path) or os.path.getsize(path) != size:",
+        "if False:",
+    ),
+    Mutation(
+        "page-writer-logs-every-skip",
+        "generator/mkdocs_hooks.py",
+        "return record.getMessage() not in self.skipped",
+        "return True",
+    ),
+    Mutation(
+        "writer-forgets-a-failed-file",
+        "generator/parallel.py",
+        'error = f"cannot write {path}: {e.strerror or e}"',
+        "pass",
+    ),
+    Mutation("writer-cuts-each-file-short", "generator/parallel.py", "f.write(data)\n", "f.write(data[:-1])\n"),
     # The workflows' scripts clean up after themselves
     Mutation("publish-leaves-clones", ".github/scripts/publish-pages.sh", """trap 'rm -rf "$scratch"' EXIT""", ""),
     Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),

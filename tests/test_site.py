@@ -216,8 +216,37 @@ def test_pages_filled_into_a_rendered_shape_equal_materials_own_render_byte_for_
         text=True,
         env=subprocess_env(),
     ).stderr
-    filled, full_renders = map(int, re.search(r"(\d+) pages filled into \d+ page shapes, (\d+) rendered", log).groups())
+    counts = re.search(r"(\d+) pages filled into \d+ page shapes, (\d+) rendered in full; (\d+) written beside", log)
+    filled, full_renders, beside = map(int, counts.groups())
     assert filled >= len(paper_pages(site)) and full_renders == 0
+    # Written by a process of their own while MkDocs built the next pages, MkDocs' notice that
+    # it skipped each of them left out of the log.
+    assert beside >= len(paper_pages(site)) and "Page skipped" not in log
+
+
+def test_a_build_whose_mkdocs_writes_over_pages_written_beside_it_fails_instead_of_leaving_them(tmp_path, monkeypatch):
+    """Pages written beside MkDocs are handed to it empty, which MkDocs 1.6 does not write; a
+    version that wrote them would empty the site's pages, so the build must stop instead."""
+    from types import SimpleNamespace
+
+    from mkdocs.exceptions import PluginError
+
+    from generator import mkdocs_hooks, parallel
+
+    path = tmp_path / "site" / "papers" / "a.html"
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="papers/a.md", abs_dest_path=str(path)))
+    monkeypatch.setattr(mkdocs_hooks._LastRun, "pages", {"papers/a.md": "{}"})
+    monkeypatch.setattr(mkdocs_hooks._LastRun, "writer", None)
+    assert mkdocs_hooks.on_post_page("<html>the page</html>", page, None) == ""
+    close = parallel.Writer.close
+
+    def then_mkdocs_writes_it_empty(writer):
+        close(writer)
+        path.write_bytes(b"")
+
+    monkeypatch.setattr(parallel.Writer, "close", then_mkdocs_writes_it_empty)
+    with pytest.raises(PluginError, match="papers/a.html is not the page the generator wrote"):
+        mkdocs_hooks.on_post_build(None)
 
 
 def test_a_maintainers_own_pages_and_styles_appear_in_the_site(tmp_path):
