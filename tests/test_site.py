@@ -236,7 +236,7 @@ def test_a_build_whose_mkdocs_writes_over_pages_written_beside_it_fails_instead_
     path = tmp_path / "site" / "papers" / "a.html"
     page = SimpleNamespace(file=SimpleNamespace(src_uri="papers/a.md", abs_dest_path=str(path)))
     monkeypatch.setattr(mkdocs_hooks._LastRun, "pages", {"papers/a.md": "{}"})
-    monkeypatch.setattr(mkdocs_hooks._LastRun, "writer", None)
+    monkeypatch.setattr(mkdocs_hooks._LastRun, "writer", mkdocs_hooks._PageWriter())
     assert mkdocs_hooks.on_post_page("<html>the page</html>", page, None) == ""
     close = parallel.Writer.close
 
