@@ -1,5 +1,6 @@
-"""MkDocs hooks: `mkdocs build` and `mkdocs serve` run the generator themselves, and the pages
-it wrote as HTML go into Material's page template without a Markdown pass (see render.py)."""
+"""MkDocs hooks: `mkdocs build` and `mkdocs serve` run the generator themselves, the pages it
+wrote as HTML go into Material's page template without a Markdown pass (see render.py), and a
+process beside MkDocs writes them into the site (_PageWriter)."""
 
 from __future__ import annotations
 
