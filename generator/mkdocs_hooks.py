@@ -17,6 +17,7 @@ import jinja2
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.toc import get_toc
+from mkdocs.utils import write_file
 
 from generator.build import build_docs, default_sources
 from generator.parallel import Writer, available, can_fork, fewer_collections, in_child
@@ -379,7 +380,7 @@ class _PageWriter(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.writer = Writer()
+        self.writer = Writer(write_file)
         self.written: list[tuple[str, int]] = []
         self.skipped: set[str] = set()
         self.log = logging.getLogger("mkdocs.commands.build")

@@ -276,15 +276,16 @@ class Writer:
     files wait in the pipe between them at most: write() waits when they do, so memory does not
     grow with what is written. close() waits for the last file; the first that could not be
     written raises OSError there (the process goes on taking files, so this one never hangs on
-    a full pipe). Leaving the `with` block without close() ends the process."""
+    a full pipe). Leaving the `with` block without close() ends the process. `write(content,
+    path)` writes one file in the forked process (MkDocs' utils.write_file, for its pages)."""
 
-    def __init__(self) -> None:
+    def __init__(self, write: Callable[[bytes, str], None]) -> None:
         if not can_fork():
             raise RuntimeError("parallel.Writer needs fork: without it, write the files where they are made")
         receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
         # A daemon: should this process end without closing it (an interrupted build), Python
         # would otherwise wait at exit for it, and it for files that will not come.
-        self._later = Later(_write_files, receive, daemon=True)
+        self._later = Later(_write_files, write, receive, daemon=True)
         receive.close()
 
     def write(self, path: str, data: bytes) -> None:
@@ -311,17 +312,15 @@ class Writer:
         self._later.__exit__(*exc)
 
 
-def _write_files(receive) -> str | None:
-    """In a Writer's process: (path, bytes) until None, each written as MkDocs writes a page
-    (its folder made first); what went wrong with the first that failed, if one did."""
+def _write_files(write: Callable[[bytes, str], None], receive) -> str | None:
+    """In a Writer's process: (path, bytes) until None, each given to write(); what went wrong
+    with the first that failed, if one did."""
     error = None
     while (item := receive.recv()) is not None:
         if error is None:
             path, data = item
             try:
-                os.makedirs(os.path.dirname(path), exist_ok=True)
-                with open(path, "wb") as f:
-                    f.write(data)
+                write(data, path)
             except OSError as e:
                 error = f"cannot write {path}: {e.strerror or e}"
     return error

@@ -730,7 +730,7 @@ MUTATIONS = [
         'error = f"cannot write {path}: {e.strerror or e}"',
         "pass",
     ),
-    Mutation("writer-cuts-each-file-short", "generator/parallel.py", "f.write(data)\n", "f.write(data[:-1])\n"),
+    Mutation("writer-cuts-each-file-short", "generator/parallel.py", "write(data, path)", "write(data[:-1], path)"),
     # The workflows' scripts clean up after themselves
     Mutation("publish-leaves-clones", ".github/scripts/publish-pages.sh", """trap 'rm -rf "$scratch"' EXIT""", ""),
     Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),

@@ -8,6 +8,7 @@ import os
 import time
 
 import pytest
+from mkdocs.utils import write_file
 
 from generator import parallel
 from generator.parallel import ordered_map
@@ -252,7 +253,7 @@ def test_a_one_shot_mkdocs_build_collects_less_in_mkdocs_process_and_serve_keeps
 
 def test_files_given_to_the_writing_process_are_on_disk_when_it_is_closed(tmp_path):
     pages = {tmp_path / "site" / f"folder{i % 3}" / f"page{i}.html": os.urandom(30_000) for i in range(100)}
-    with parallel.Writer() as writer:
+    with parallel.Writer(write_file) as writer:
         for path, data in pages.items():
             writer.write(str(path), data)
         writer.close()
@@ -262,7 +263,7 @@ def test_files_given_to_the_writing_process_are_on_disk_when_it_is_closed(tmp_pa
 def test_a_file_the_writing_process_cannot_write_fails_the_close_by_name_and_never_hangs(tmp_path):
     (tmp_path / "taken").write_text("a file, not a folder")
     blocked = tmp_path / "taken" / "page.html"
-    with parallel.Writer() as writer:
+    with parallel.Writer(write_file) as writer:
         writer.write(str(blocked), b"page")
         for i in range(200):  # more than the pipe holds: the process must go on taking them
             writer.write(str(tmp_path / f"after{i}.html"), bytes(50_000))
@@ -271,7 +272,7 @@ def test_a_file_the_writing_process_cannot_write_fails_the_close_by_name_and_nev
 
 
 def test_a_writing_process_that_ends_early_is_an_error_not_a_hang(tmp_path):
-    with parallel.Writer() as writer:
+    with parallel.Writer(write_file) as writer:
         writer._later._child.kill()
         with pytest.raises(OSError, match="ended"):
             for i in range(200):
@@ -280,7 +281,7 @@ def test_a_writing_process_that_ends_early_is_an_error_not_a_hang(tmp_path):
 
 
 def test_a_writing_process_that_ends_with_every_file_in_the_pipe_fails_the_close(tmp_path):
-    with parallel.Writer() as writer:
+    with parallel.Writer(write_file) as writer:
         writer.write(str(tmp_path / "page.html"), b"page")
         writer._later._child.kill()
         writer._later._child.join()
