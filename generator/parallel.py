@@ -271,8 +271,9 @@ class Later:
 
 
 class Writer:
-    """Files written by a forked process while this one goes on: for work that is mostly waiting
-    for the disk, which then leaves this process's core to the work that makes the files. A few
+    """Files written by a forked process while this one goes on: for files that are slow to
+    create (see _PageWriter in mkdocs_hooks.py), whose cost then runs on another core than the
+    work that makes them. A few
     files wait in the pipe between them at most: write() waits when they do, so memory does not
     grow with what is written. close() waits for the last file; the first that could not be
     written raises OSError there (the process goes on taking files, so this one never hangs on
