@@ -212,7 +212,8 @@ class Later:
                 self._heap.enter_context(_shared_heap())
             context = _server() if fresh else multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            self._child = context.Process(target=_answer, args=(send, fn, args, stream), **process)
+            inherited = None if fresh else self._receive  # a fork holds this end of the pipe too
+            self._child = context.Process(target=_answer, args=(send, inherited, fn, args, stream), **process)
             self._child.start()
             send.close()
             self._call = None  # the child has them: what only they held can go
@@ -286,7 +287,7 @@ class Writer:
         receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
         # A daemon: should this process end without closing it (an interrupted build), Python
         # would otherwise wait at exit for it, and it for files that will not come.
-        self._later = Later(_write_files, write, receive, daemon=True)
+        self._later = Later(_write_files, write, receive, self._send, daemon=True)
         receive.close()
 
     def write(self, path: str, data: bytes) -> None:
@@ -313,9 +314,14 @@ class Writer:
         self._later.__exit__(*exc)
 
 
-def _write_files(write: Callable[[bytes, str], None], receive) -> str | None:
+def _write_files(write: Callable[[bytes, str], None], receive, send) -> str | None:
     """In a Writer's process: (path, bytes) until None, each given to write(); what went wrong
     with the first that failed, if one did."""
+    # The fork holds the sending end too. Closed, the pipe ends when the process that sends
+    # ends, however it ends (killed, say, where `daemon` does nothing): this one then stops at
+    # once instead of waiting for ever, and lets go of what else it inherited (mkdocs serve's
+    # port, which kept the next `mkdocs serve` from starting there).
+    send.close()
     error = None
     while (item := receive.recv()) is not None:
         if error is None:
@@ -340,20 +346,28 @@ def give_back_memory() -> None:
 _ITEM, _DONE, _FAILED = "item", "done", "failed"  # what a child's messages hold
 
 
-def _answer(send, fn: Callable, args: tuple, stream: bool) -> None:
+def _answer(send, inherited, fn: Callable, args: tuple, stream: bool) -> None:
+    # Closed here, the pipe breaks when the process that asked ends, however it ends (killed, say,
+    # where `daemon` does nothing): this one then stops instead of waiting for ever, holding what
+    # it made, to send an answer nobody reads.
+    if inherited is not None:
+        inherited.close()
     # What was forked is the parent's, read only: a full collection here would walk all of it,
     # copying every page it touches (copy on write), for garbage that is not there.
     gc.freeze()
     _collect_less()  # a fork has the parent's thresholds already; one from the fork server not
     try:
-        if stream:
-            for item in fn(*args):
-                send.send((_ITEM, item))
-            answer = (_DONE, None)
-        else:
-            answer = (_DONE, fn(*args))
-    except Exception as e:
-        e.add_note("in a process of the build's own:\n" + traceback.format_exc())
-        answer = (_FAILED, e)
-    send.send(answer)
+        try:
+            if stream:
+                for item in fn(*args):
+                    send.send((_ITEM, item))
+                answer = (_DONE, None)
+            else:
+                answer = (_DONE, fn(*args))
+        except Exception as e:
+            e.add_note("in a process of the build's own:\n" + traceback.format_exc())
+            answer = (_FAILED, e)
+        send.send(answer)
+    except BrokenPipeError:
+        pass  # the process that asked has ended: there is nobody to answer
     send.close()

@@ -562,8 +562,8 @@ MUTATIONS = [
     Mutation(
         "later-stream-sends-one-item",
         "generator/parallel.py",
-        "            for item in fn(*args):\n                send.send((_ITEM, item))\n",
-        "            send.send((_ITEM, next(iter(fn(*args)))))\n",
+        "                for item in fn(*args):\n                    send.send((_ITEM, item))\n",
+        "                send.send((_ITEM, next(iter(fn(*args)))))\n",
     ),
     Mutation("shared-heap-left-frozen", "generator/parallel.py", "        gc.unfreeze()\n", "        pass\n"),
     Mutation(
@@ -731,6 +731,24 @@ MUTATIONS = [
         "pass",
     ),
     Mutation("writer-cuts-each-file-short", "generator/parallel.py", "write(data, path)", "write(data[:-1], path)"),
+    Mutation(
+        "later-outlives-a-killed-build",
+        "generator/parallel.py",
+        "    if inherited is not None:\n        inherited.close()\n",
+        "",
+    ),
+    Mutation(
+        "later-complains-to-a-killed-build",
+        "generator/parallel.py",
+        "    except BrokenPipeError:\n        pass",
+        "    except ZeroDivisionError:\n        pass",
+    ),
+    Mutation(
+        "writer-outlives-a-killed-build",
+        "generator/parallel.py",
+        "    send.close()\n    error = None",
+        "    error = None",
+    ),
     # The workflows' scripts clean up after themselves
     Mutation("publish-leaves-clones", ".github/scripts/publish-pages.sh", """trap 'rm -rf "$scratch"' EXIT""", ""),
     Mutation("review-leaves-files", ".github/scripts/review-pr.sh", """trap 'rm -rf "$files"' EXIT""", ""),

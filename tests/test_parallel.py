@@ -5,6 +5,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import os
+import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -13,6 +16,8 @@ from mkdocs.utils import write_file
 from generator import parallel
 from generator.parallel import ordered_map
 from generator.problems import InputError, Problem
+
+from .conftest import subprocess_env
 
 
 def _with_pid(i: int) -> tuple[int, int]:
@@ -278,6 +283,58 @@ def test_a_writing_process_that_ends_early_is_an_error_not_a_hang(tmp_path):
             for i in range(200):
                 writer.write(str(tmp_path / f"p{i}.html"), bytes(50_000))
             writer.close()
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+# A build's process started by `python -c`, which prints its child's pid and then is killed (as
+# when `mkdocs serve` or a build is stopped with SIGTERM or SIGKILL: no exit handler runs).
+_KILLED = "import os, signal, sys; from generator import parallel\n{}\nprint({}.pid, flush=True); os.kill(os.getpid(), signal.SIGKILL)"
+
+
+def _child_of_a_killed_build(tmp_path, code: str, child: str) -> None:
+    """Runs the code, kills it, and fails unless the child it started ends, quietly."""
+    out, err = tmp_path / "pid", tmp_path / "stderr"
+    # Files, not pipes: a pipe would stay open as long as the child lives.
+    with out.open("w") as o, err.open("w") as e:
+        subprocess.run(
+            [sys.executable, "-c", _KILLED.format(code, child), str(tmp_path)],
+            stdout=o,
+            stderr=e,
+            timeout=60,
+            env=subprocess_env(),
+        )
+    pid = int(out.read_text())
+    end = time.monotonic() + 10
+    while _running(pid) and time.monotonic() < end:
+        time.sleep(0.05)
+    if _running(pid):
+        os.kill(pid, signal.SIGKILL)
+        pytest.fail("the child process outlived the build that started it")
+    assert "Traceback" not in err.read_text()
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="the Writer needs fork")
+def test_the_writing_process_ends_when_the_build_is_killed(tmp_path):
+    code = (
+        "from mkdocs.utils import write_file; w = parallel.Writer(write_file)\n"
+        "w.write(sys.argv[1] + '/page.html', b'page')"
+    )
+    _child_of_a_killed_build(tmp_path, code, "w._later._child")
+    assert (tmp_path / "page.html").read_bytes() == b"page"
+
+
+@pytest.mark.skipif(not parallel.can_fork(), reason="Later runs the work here without fork")
+def test_a_forked_process_ends_when_the_build_that_waits_for_its_answer_is_killed(tmp_path):
+    # An answer larger than a pipe holds: sending it waits for a reader.
+    code = "import time\ndef work():\n    time.sleep(0.3)\n    return 'x' * 1_000_000\nlater = parallel.Later(work)"
+    _child_of_a_killed_build(tmp_path, code, "later._child")
 
 
 def test_a_writing_process_that_ends_with_every_file_in_the_pipe_fails_the_close(tmp_path):
