@@ -274,12 +274,12 @@ class Later:
 class Writer:
     """Files written by a forked process while this one goes on: for files that are slow to
     create (see _PageWriter in mkdocs_hooks.py), whose cost then runs on another core than the
-    work that makes them. A few
-    files wait in the pipe between them at most: write() waits when they do, so memory does not
-    grow with what is written. close() waits for the last file; the first that could not be
-    written raises OSError there (the process goes on taking files, so this one never hangs on
-    a full pipe). Leaving the `with` block without close() ends the process. `write(content,
-    path)` writes one file in the forked process (MkDocs' utils.write_file, for its pages)."""
+    work that makes them. A few files wait in the pipe between them at most: write() waits when
+    they do, so memory does not grow with what is written. close() waits for the last file; the
+    first that could not be written raises OSError there (the process goes on taking files, so
+    this one never hangs on a full pipe). Leaving the `with` block without close() ends the
+    process. `write(content, path)` writes one file in the forked process (MkDocs'
+    utils.write_file, for its pages)."""
 
     def __init__(self, write: Callable[[bytes, str], None]) -> None:
         if not can_fork():
