@@ -198,11 +198,20 @@ class Later:
     nothing with this one: fn and args are pickled to it (for work that reads much of what it
     is given, where a fork of this process would copy every page it reads). Without fork (or a
     fork server), or when not `wanted`, the work is done here when asked for. Leaving the `with`
-    block ends a child whose answer was not taken. Other keywords go to the child's Process.
+    block ends a child whose answer was not taken. `kept_here`: ends of other pipes this process
+    keeps, which a fork closes as it does this end of its own (see _answer). Other keywords go to
+    the child's Process.
     """
 
     def __init__(
-        self, fn: Callable[..., R], *args, wanted: bool = True, stream: bool = False, fresh: bool = False, **process
+        self,
+        fn: Callable[..., R],
+        *args,
+        wanted: bool = True,
+        stream: bool = False,
+        fresh: bool = False,
+        kept_here: tuple = (),
+        **process,
     ):
         self._call: tuple | None = (fn, args)
         self._child = self._receive = None
@@ -212,7 +221,8 @@ class Later:
                 self._heap.enter_context(_shared_heap())
             context = _server() if fresh else multiprocessing.get_context("fork")
             self._receive, send = context.Pipe(duplex=False)
-            inherited = None if fresh else self._receive  # a fork holds this end of the pipe too
+            # A fork holds this process's ends of the pipes too; a fork server's child does not.
+            inherited = () if fresh else (self._receive, *kept_here)
             self._child = context.Process(target=_answer, args=(send, inherited, fn, args, stream), **process)
             self._child.start()
             send.close()
@@ -287,7 +297,7 @@ class Writer:
         receive, self._send = multiprocessing.get_context("fork").Pipe(duplex=False)
         # A daemon: should this process end without closing it (an interrupted build), Python
         # would otherwise wait at exit for it, and it for files that will not come.
-        self._later = Later(_write_files, write, receive, self._send, daemon=True)
+        self._later = Later(_write_files, write, receive, kept_here=(self._send,), daemon=True)
         receive.close()
 
     def write(self, path: str, data: bytes) -> None:
@@ -314,14 +324,9 @@ class Writer:
         self._later.__exit__(*exc)
 
 
-def _write_files(write: Callable[[bytes, str], None], receive, send) -> str | None:
+def _write_files(write: Callable[[bytes, str], None], receive) -> str | None:
     """In a Writer's process: (path, bytes) until None, each given to write(); what went wrong
     with the first that failed, if one did."""
-    # The fork holds the sending end too. Closed, the pipe ends when the process that sends
-    # ends, however it ends (killed, say, where `daemon` does nothing): this one then stops at
-    # once instead of waiting for ever, and lets go of what else it inherited (mkdocs serve's
-    # port, which kept the next `mkdocs serve` from starting there).
-    send.close()
     error = None
     while (item := receive.recv()) is not None:
         if error is None:
@@ -346,12 +351,14 @@ def give_back_memory() -> None:
 _ITEM, _DONE, _FAILED = "item", "done", "failed"  # what a child's messages hold
 
 
-def _answer(send, inherited, fn: Callable, args: tuple, stream: bool) -> None:
-    # Closed here, the pipe breaks when the process that asked ends, however it ends (killed, say,
-    # where `daemon` does nothing): this one then stops instead of waiting for ever, holding what
-    # it made, to send an answer nobody reads.
-    if inherited is not None:
-        inherited.close()
+def _answer(send, inherited: tuple, fn: Callable, args: tuple, stream: bool) -> None:
+    # The parent's ends of the pipes, closed here: a pipe then breaks when the parent ends,
+    # however it ends (killed, say, where `daemon` does nothing), and this process stops instead
+    # of waiting for ever to send an answer nobody reads, or for files that will not come (a
+    # Writer), holding what it made and what else it inherited (mkdocs serve's port, which kept
+    # the next `mkdocs serve` from starting there).
+    for end in inherited:
+        end.close()
     # What was forked is the parent's, read only: a full collection here would walk all of it,
     # copying every page it touches (copy on write), for garbage that is not there.
     gc.freeze()
